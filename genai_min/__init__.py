@@ -1,0 +1,52 @@
+"""genai_min: a lean, typed client for the Gemini Developer API and Vertex AI.
+
+Plain functions over one shared `Transport`::
+
+    import genai_min
+    from genai_min import models
+
+    with genai_min.Transport(api_key="...") as t:
+        print(models.generate_content(t, model="gemini-2.0-flash-001", contents="Hi").text)
+"""
+
+from genai_min import aio as aio
+from genai_min import chats as chats
+from genai_min import models as models
+from genai_min import types as types
+from genai_min._endpoint import Endpoint as Endpoint
+from genai_min._errors import APIError as APIError
+from genai_min._errors import ClientError as ClientError
+from genai_min._errors import ConfigError as ConfigError
+from genai_min._errors import GenAIError as GenAIError
+from genai_min._errors import RequestTimeoutError as RequestTimeoutError
+from genai_min._errors import ResponseError as ResponseError
+from genai_min._errors import ServerError as ServerError
+from genai_min._errors import TransportError as TransportError
+from genai_min._errors import UnsupportedError as UnsupportedError
+from genai_min._http import HttpRequest as HttpRequest
+from genai_min._http import HttpResponse as HttpResponse
+from genai_min._retry import RetryOptions as RetryOptions
+from genai_min._transport import Transport as Transport
+from genai_min._version import __version__ as __version__
+
+__all__ = [
+    "APIError",
+    "ClientError",
+    "ConfigError",
+    "Endpoint",
+    "GenAIError",
+    "HttpRequest",
+    "HttpResponse",
+    "RequestTimeoutError",
+    "ResponseError",
+    "RetryOptions",
+    "ServerError",
+    "Transport",
+    "TransportError",
+    "UnsupportedError",
+    "__version__",
+    "aio",
+    "chats",
+    "models",
+    "types",
+]

@@ -1,0 +1,54 @@
+"""The plain request and response values between `genai_min`'s functions and the transport.
+
+Resource functions build an `HttpRequest` without any I/O; the transport turns it into an httpx
+request, and hands back an `HttpResponse` (or a stream of decoded events) for the parsers.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from typing import TypeAlias
+
+JSON: TypeAlias = dict[str, "JSON"] | list["JSON"] | str | int | float | bool | None
+JSONObject: TypeAlias = dict[str, JSON]
+
+
+@dataclass(frozen=True)
+class HttpRequest:
+    """One API call, described without the host, version, project or credentials.
+
+    `path` is relative to the versioned root (``models/x:generateContent``); the transport adds the
+    base URL, the API version and, on Vertex AI, the ``projects/P/locations/L/`` prefix. A path that
+    starts with ``http://`` or ``https://`` is used as it is (upload session URLs).
+    """
+
+    method: str
+    path: str
+    query: tuple[tuple[str, str], ...] = ()
+    json: JSON = None
+    content: bytes | None = None
+    headers: tuple[tuple[str, str], ...] = ()
+    is_stream: bool = False
+    is_upload: bool = False
+    is_authenticated: bool = True
+
+    @property
+    def is_absolute(self) -> bool:
+        """Tell whether `path` is a full URL that needs no base URL or version."""
+        return self.path.startswith(("http://", "https://"))
+
+
+@dataclass(frozen=True)
+class HttpResponse:
+    """A complete HTTP response: status, lower-cased headers and the raw body."""
+
+    status: int
+    headers: dict[str, str] = field(default_factory=dict)
+    content: bytes = b""
+
+    def json(self) -> JSON:
+        """Return the body parsed as JSON; an empty body is an empty object."""
+        if not self.content.strip():
+            return {}
+        return json.loads(self.content)  # type: ignore[no-any-return]

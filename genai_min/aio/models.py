@@ -1,0 +1,107 @@
+"""Async model calls: the same arguments and results as `genai_min.models`, awaited.
+
+response = await aio.models.generate_content(t, model="gemini-2.0-flash-001", contents="Hi")
+async for chunk in await aio.models.generate_content_stream(t, model=..., contents=...):
+    print(chunk.text, end="")
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+
+from genai_min import _model_requests as wire
+from genai_min._afc import FunctionCallingLoop, arun_call
+from genai_min._generation import GenerateContentConfig, coerce_config, generate_body
+from genai_min._http import JSONObject
+from genai_min._model_info import DeleteModelResponse, Model
+from genai_min._pager import AsyncPager, Page
+from genai_min._responses import GenerateContentResponse
+from genai_min._tokens import ComputeTokensResponse, CountTokensResponse, EmbedContentResponse
+from genai_min._transport import Transport
+
+
+async def generate_content(
+    t: Transport, *, model: str, contents: object, config: object = None
+) -> GenerateContentResponse:
+    """Generate a response; run Python-function tools (sync or async) unless disabled."""
+    cfg = coerce_config(config)
+    body, tools = generate_body(t.endpoint, contents, cfg)
+    loop = FunctionCallingLoop.start(body, cfg, tools)
+    while True:
+        data = (await t.asend(wire.generate_request(t.endpoint, model, body, stream=False))).json()
+        response = wire.parse_generate(data, cfg)
+        calls = loop.pending_calls(response) if loop else []
+        if not calls or loop is None:
+            return loop.finish(response) if loop else response
+        body = loop.add_round(response, [await arun_call(tool, call) for tool, call in calls])
+
+
+async def generate_content_stream(
+    t: Transport, *, model: str, contents: object, config: object = None
+) -> AsyncIterator[GenerateContentResponse]:
+    """Open a stream of response chunks, as the official SDK does.
+
+    Awaiting sends the request (an error status raises here); iterate the result with
+    ``async for`` to get each chunk as the server sends it.
+    """
+    cfg = coerce_config(config)
+    body, _ = generate_body(t.endpoint, contents, cfg)
+    events = await t.astream(wire.generate_request(t.endpoint, model, body, stream=True))
+    return _chunks(events, cfg)
+
+
+async def _chunks(
+    events: AsyncIterator[JSONObject], cfg: GenerateContentConfig | None
+) -> AsyncIterator[GenerateContentResponse]:
+    async for event in events:
+        yield wire.parse_generate(event, cfg)
+
+
+async def count_tokens(
+    t: Transport, *, model: str, contents: object, config: object = None
+) -> CountTokensResponse:
+    """Count the tokens `contents` would take."""
+    request = wire.count_tokens_request(t.endpoint, model, contents, config)
+    return wire.parse_count_tokens((await t.asend(request)).json())
+
+
+async def compute_tokens(t: Transport, *, model: str, contents: object) -> ComputeTokensResponse:
+    """Return the tokens of `contents` (Vertex AI only)."""
+    request = wire.compute_tokens_request(t.endpoint, model, contents)
+    return wire.parse_compute_tokens((await t.asend(request)).json())
+
+
+async def embed_content(
+    t: Transport, *, model: str, contents: object, config: object = None
+) -> EmbedContentResponse:
+    """Embed one content or a list of them."""
+    request = wire.embed_request(t.endpoint, model, contents, config)
+    return wire.parse_embed((await t.asend(request)).json())
+
+
+async def get(t: Transport, *, model: str) -> Model:
+    """Get a base or tuned model."""
+    return wire.parse_model((await t.asend(wire.get_model_request(t.endpoint, model))).json())
+
+
+async def list(t: Transport, *, config: object = None) -> AsyncPager[Model]:
+    """List base or tuned models; ``async for model in await aio.models.list(t)``."""
+    cfg = wire.list_config(config)
+
+    async def fetch(token: str | None) -> Page[Model]:
+        request = wire.list_models_request(t.endpoint, cfg, token)
+        return wire.parse_models_page((await t.asend(request)).json())
+
+    return AsyncPager(fetch, await fetch(None), cfg.page_size)
+
+
+async def update(t: Transport, *, model: str, config: object) -> Model:
+    """Update a tuned model's display name, description or default checkpoint."""
+    request = wire.update_model_request(t.endpoint, model, config)
+    return wire.parse_model((await t.asend(request)).json())
+
+
+async def delete(t: Transport, *, model: str) -> DeleteModelResponse:
+    """Delete a tuned model."""
+    request = wire.delete_model_request(t.endpoint, model)
+    return wire.parse_delete_model((await t.asend(request)).json())

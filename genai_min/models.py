@@ -1,0 +1,116 @@
+"""Model calls: generate (whole or streamed), count and compute tokens, embed, and manage models.
+
+Every function takes the shared `Transport` first::
+
+    from genai_min import Transport, models
+
+    t = Transport(api_key="...")
+    response = models.generate_content(t, model="gemini-2.0-flash-001", contents="Why is the sky blue?")
+    print(response.text)
+
+The async twins, with the same arguments and results, are in `genai_min.aio.models`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from genai_min import _model_requests as wire
+from genai_min._afc import FunctionCallingLoop, run_call
+from genai_min._generation import coerce_config, generate_body
+from genai_min._model_info import DeleteModelResponse, Model
+from genai_min._pager import Page, Pager
+from genai_min._responses import GenerateContentResponse
+from genai_min._tokens import ComputeTokensResponse, CountTokensResponse, EmbedContentResponse
+from genai_min._transport import Transport
+
+
+def generate_content(
+    t: Transport, *, model: str, contents: object, config: object = None
+) -> GenerateContentResponse:
+    """Generate a response; run Python-function tools for the model unless disabled.
+
+    `contents` follows the README's rules (a string, parts, `Content`s, or lists of them);
+    `config` is a `GenerateContentConfig` or a dict with its fields.
+
+    >>> models.generate_content(t, model="gemini-2.0-flash-001", contents="Hi").text
+    """
+    cfg = coerce_config(config)
+    body, tools = generate_body(t.endpoint, contents, cfg)
+    loop = FunctionCallingLoop.start(body, cfg, tools)
+    while True:
+        data = t.send(wire.generate_request(t.endpoint, model, body, stream=False)).json()
+        response = wire.parse_generate(data, cfg)
+        calls = loop.pending_calls(response) if loop else []
+        if not calls or loop is None:
+            return loop.finish(response) if loop else response
+        body = loop.add_round(response, [run_call(tool, call) for tool, call in calls])
+
+
+def generate_content_stream(
+    t: Transport, *, model: str, contents: object, config: object = None
+) -> Iterator[GenerateContentResponse]:
+    """Yield response chunks as the server sends them (server-sent events).
+
+    Python-function tools are declared but not run automatically: function calls arrive in the
+    chunks for the caller to handle.
+
+    >>> for chunk in models.generate_content_stream(t, model="gemini-2.0-flash-001", contents="Hi"):
+    ...     print(chunk.text, end="")
+    """
+    cfg = coerce_config(config)
+    body, _ = generate_body(t.endpoint, contents, cfg)
+    for event in t.stream(wire.generate_request(t.endpoint, model, body, stream=True)):
+        yield wire.parse_generate(event, cfg)
+
+
+def count_tokens(t: Transport, *, model: str, contents: object, config: object = None) -> CountTokensResponse:
+    """Count the tokens `contents` would take."""
+    request = wire.count_tokens_request(t.endpoint, model, contents, config)
+    return wire.parse_count_tokens(t.send(request).json())
+
+
+def compute_tokens(t: Transport, *, model: str, contents: object) -> ComputeTokensResponse:
+    """Return the tokens of `contents` (Vertex AI only)."""
+    request = wire.compute_tokens_request(t.endpoint, model, contents)
+    return wire.parse_compute_tokens(t.send(request).json())
+
+
+def embed_content(
+    t: Transport, *, model: str, contents: object, config: object = None
+) -> EmbedContentResponse:
+    """Embed one content or a list of them; `config` may set ``output_dimensionality``."""
+    request = wire.embed_request(t.endpoint, model, contents, config)
+    return wire.parse_embed(t.send(request).json())
+
+
+def get(t: Transport, *, model: str) -> Model:
+    """Get a base model (``gemini-2.0-flash-001``) or a tuned model by its full name."""
+    return wire.parse_model(t.send(wire.get_model_request(t.endpoint, model)).json())
+
+
+def list(t: Transport, *, config: object = None) -> Pager[Model]:
+    """List base models, or tuned models with ``config={"query_base": False}``, in pages.
+
+    >>> pager = models.list(t, config={"page_size": 10})
+    >>> pager[0], pager.next_page()
+    """
+    cfg = wire.list_config(config)
+
+    def fetch(token: str | None) -> Page[Model]:
+        request = wire.list_models_request(t.endpoint, cfg, token)
+        return wire.parse_models_page(t.send(request).json())
+
+    return Pager(fetch, fetch(None), cfg.page_size)
+
+
+def update(t: Transport, *, model: str, config: object) -> Model:
+    """Update a tuned model's display name, description or default checkpoint."""
+    request = wire.update_model_request(t.endpoint, model, config)
+    return wire.parse_model(t.send(request).json())
+
+
+def delete(t: Transport, *, model: str) -> DeleteModelResponse:
+    """Delete a tuned model."""
+    request = wire.delete_model_request(t.endpoint, model)
+    return wire.parse_delete_model(t.send(request).json())

@@ -1,0 +1,42 @@
+"""`import genai_min` and `import replay` stay cheap: a fresh interpreter reports what they load."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+HEAVY = ("pytest", "click", "vcr", "jsonschema", "deepdiff", "google.auth", "google.oauth2")
+
+
+def loaded_by(statement: str, *, after: str = "") -> list[str]:
+    """Return the modules that `statement` adds, in a fresh interpreter, beyond `after`."""
+    code = (
+        "import sys, json\n"
+        f"{after}\n"
+        "before = set(sys.modules)\n"
+        f"{statement}\n"
+        "print(json.dumps(sorted(set(sys.modules) - before)))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], check=True, capture_output=True, text=True)
+    return json.loads(out.stdout)  # type: ignore[no-any-return]
+
+
+def heavy(modules: list[str]) -> list[str]:
+    return [m for m in modules if any(m == h or m.startswith(h + ".") for h in HEAVY)]
+
+
+@pytest.mark.parametrize("package", ["genai_min", "replay"])
+def test_package_loads_no_heavy_dependency(package: str) -> None:
+    # httpx 0.28 imports click (for its own CLI) whenever click is installed, so the check is on
+    # what our package adds beyond httpx itself.
+    assert heavy(loaded_by(f"import {package}", after="import httpx")) == []
+
+
+def test_genai_min_never_loads_google_auth_for_gemini() -> None:
+    added = loaded_by(
+        "import genai_min\nt = genai_min.Transport(api_key='k')\ngenai_min.models.generate_content.__doc__"
+    )
+    assert [m for m in added if m.startswith("google")] == []
