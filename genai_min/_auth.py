@@ -56,6 +56,12 @@ class VertexAuth:
 
                 try:
                     credentials.refresh(HttpxAuthRequest(client))  # type: ignore[no-untyped-call]
+                except exceptions.TransportError as exc:
+                    # The token endpoint was unreachable: a network failure, retried like one.
+                    cause = exc.args[0] if exc.args else None
+                    if isinstance(cause, TransportError):
+                        raise cause from exc
+                    raise TransportError(f"could not reach the token endpoint: {exc}") from exc
                 except exceptions.GoogleAuthError as exc:
                     raise ConfigError(
                         f"could not refresh the Vertex AI credentials: {exc}; check "

@@ -71,9 +71,8 @@ def _decode_base64(value: object) -> object:
     text += "=" * (-len(text) % 4)
     try:
         # Both alphabets occur: the SDK sends URL-safe, the service and Imagen use standard.
-        if "-" in text or "_" in text:
-            return base64.urlsafe_b64decode(text)
-        return base64.b64decode(text, validate=True)
+        altchars = b"-_" if "-" in text or "_" in text else None
+        return base64.b64decode(text, altchars=altchars, validate=True)
     except (binascii.Error, ValueError) as exc:
         raise ValueError(f"not valid base64: {value[:40]!r}") from exc
 

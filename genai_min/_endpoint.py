@@ -48,6 +48,7 @@ class Endpoint:
     ) -> str:
         """Join base URL, optional upload prefix, version, Vertex prefix and `path`."""
         prefix = "upload/" if is_upload else ""
+        project = project or self.project
         # Base-model reads (GET publishers/...) are global on Vertex: no project prefix.
         is_global_read = method == "GET" and path.startswith("publishers/")
         if self.is_vertex and not self.is_express and not path.startswith("projects/") and not is_global_read:
@@ -99,10 +100,12 @@ def resolve_endpoint(
             "api_key selects Vertex AI express mode, which takes no project or location; "
             "pass either api_key=... or project=... and location=..."
         )
-    if not api_key and not project and not location:
-        project = env.get("GOOGLE_CLOUD_PROJECT") or None
-        location = env.get("GOOGLE_CLOUD_LOCATION") or None
-        if not project and not location and env_key:
+    if not api_key:
+        # Each of project and location falls back to the environment on its own, as in the SDK.
+        has_args = bool(project or location)
+        project = project or env.get("GOOGLE_CLOUD_PROJECT") or None
+        location = location or env.get("GOOGLE_CLOUD_LOCATION") or None
+        if not has_args and not project and not location and env_key:
             api_key = env_key
     vertex_url = base_url or env.get("GOOGLE_VERTEX_BASE_URL") or None
     if api_key:

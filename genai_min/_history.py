@@ -37,8 +37,8 @@ class ChatHistory:
             sent = afc[len(self._curated) :]
         answer = response.candidates[0].content if response.candidates else None
         self._comprehensive.extend(sent)
-        if answer is not None:
-            self._comprehensive.append(answer)
+        # An empty model turn keeps user and model turns alternating, as in the official SDK.
+        self._comprehensive.append(answer if answer is not None else Content(role="model", parts=[]))
         if answer is not None and answer.parts:
             self._curated.extend([*sent, answer])
 

@@ -14,7 +14,7 @@ Page = tuple[list[T], str | None]
 class _PagerBase(Generic[T]):
     def __init__(self, first: Page[T], page_size: int | None) -> None:
         self._page, self._next_token = first
-        self._page_size = page_size
+        self._page_size = page_size if page_size is not None else len(self._page)
 
     @property
     def page(self) -> list[T]:
@@ -24,7 +24,7 @@ class _PagerBase(Generic[T]):
     @property
     def page_size(self) -> int:
         """Return the page size asked for, or the size of the first page if none was."""
-        return self._page_size if self._page_size is not None else len(self._page)
+        return self._page_size
 
     @property
     def next_page_token(self) -> str | None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import random
 from dataclasses import dataclass
 
@@ -34,9 +35,11 @@ class RetryOptions:
         """Return the wait in seconds after `failures` failed attempts (1 for the first)."""
         if retry_after is not None:
             try:
-                return min(max(float(retry_after), 0.0), self.max_delay)
+                seconds = float(retry_after)
             except ValueError:
-                pass  # an HTTP date: fall back to backoff
+                seconds = math.nan  # an HTTP date: fall back to backoff
+            if math.isfinite(seconds):
+                return min(max(seconds, 0.0), self.max_delay)
         backoff = self.initial_delay * self.multiplier ** (failures - 1)
         return min(backoff + random.uniform(0, self.jitter), self.max_delay)
 

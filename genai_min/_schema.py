@@ -166,10 +166,17 @@ def plain_json_schema(annotation: Any) -> JSONObject:
     return _strip_titles(TypeAdapter(annotation).json_schema())
 
 
+# Keywords whose values are data, not schemas: a "title" inside them is the caller's.
+_VALUE_KEYWORDS = frozenset({"default", "enum", "const", "examples", "example"})
+
+
 def _strip_titles(node: JSONObject) -> JSONObject:
     out: JSONObject = {}
     for key, value in node.items():
         if key == "title":
+            continue
+        if key in _VALUE_KEYWORDS:
+            out[key] = value
             continue
         if key in ("properties", "$defs") and isinstance(value, dict):
             out[key] = {

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import pydantic
 from pydantic import JsonValue
 
-from genai_min._base import ConfigModel, WireModel
+from genai_min._base import ConfigModel, WireModel, coerce
 from genai_min._content import FunctionCall
 from genai_min._errors import ConfigError
 from genai_min._http import JSONObject
@@ -122,7 +122,7 @@ def split_tools(tools: Sequence[object] | None) -> tuple[list[JSONObject], dict[
         if isinstance(tool, Tool):
             wire.append(tool.to_wire())
         elif isinstance(tool, dict):
-            wire.append(Tool.model_validate(tool).to_wire())
+            wire.append(coerce(Tool, tool, what="tool").to_wire())
         elif callable(tool) and not isinstance(tool, type):
             declared = CallableTool.from_function(tool)
             callables[declared.declaration.name or ""] = declared

@@ -84,8 +84,8 @@ class Transport:
         self._headers = {k.lower(): v for k, v in (headers or {}).items()}
         self._timeout = timeout
         self.retry: RetryOptions = retry or NO_RETRY
-        self._client_args = dict(client_args or {})
-        self._async_client_args = dict(async_client_args or {})
+        self._client_args = {"timeout": timeout, **(client_args or {})}
+        self._async_client_args = {"timeout": timeout, **(async_client_args or {})}
         self._transport = transport
         self._async_transport = async_transport
         self._client: httpx.Client | None = None
@@ -110,7 +110,6 @@ class Transport:
         if self._client is None:
             self._client = httpx.Client(
                 transport=self._transport,
-                timeout=self._timeout,
                 **self._client_args,  # type: ignore[arg-type]
             )
         return self._client
@@ -121,7 +120,6 @@ class Transport:
         if self._async_client is None:
             self._async_client = httpx.AsyncClient(
                 transport=self._async_transport,
-                timeout=self._timeout,
                 **self._async_client_args,  # type: ignore[arg-type]
             )
         return self._async_client
@@ -161,7 +159,8 @@ class Transport:
         """Send `request` and return the whole response; raise `APIError` on an error status."""
         response = self._send_with_retries(request)
         try:
-            content = response.read()
+            with _mapped_errors(request):
+                content = response.read()
         finally:
             response.close()
         result = _to_response(response, content)
@@ -173,11 +172,12 @@ class Transport:
         """Send `request` and yield each server-sent event as soon as its last line arrives."""
         response = self._send_with_retries(request)
         try:
-            if not response.is_success:
-                raise APIError.from_response(_to_response(response, response.read()))
-            if _is_json(response):
-                yield from _json_events(response.read())
-                return
+            with _mapped_errors(request):
+                if not response.is_success:
+                    raise APIError.from_response(_to_response(response, response.read()))
+                if _is_json(response):
+                    yield from _json_events(response.read())
+                    return
             decoder = SseDecoder()
             with _mapped_errors(request):
                 for line in response.iter_lines():
@@ -225,7 +225,8 @@ class Transport:
         """Async `send`."""
         response = await self._asend_with_retries(request)
         try:
-            content = await response.aread()
+            with _mapped_errors(request):
+                content = await response.aread()
         finally:
             await response.aclose()
         result = _to_response(response, content)
@@ -239,7 +240,8 @@ class Transport:
         response = await self._asend_with_retries(request)
         if not response.is_success:
             try:
-                content = await response.aread()
+                with _mapped_errors(request):
+                    content = await response.aread()
             finally:
                 await response.aclose()
             raise APIError.from_response(_to_response(response, content))
@@ -248,7 +250,9 @@ class Transport:
     async def _aevents(self, request: HttpRequest, response: httpx.Response) -> AsyncIterator[JSONObject]:
         try:
             if _is_json(response):
-                for whole in _json_events(await response.aread()):
+                with _mapped_errors(request):
+                    content = await response.aread()
+                for whole in _json_events(content):
                     yield whole
                 return
             decoder = SseDecoder()
@@ -347,16 +351,12 @@ class Transport:
             headers["x-server-timeout"] = str(math.ceil(self._timeout))
         headers.update(auth_headers)
         headers.update(request.headers)
-        params: list[tuple[str, str | int | float | bool | None]] | None = (
-            list(request.query) if request.query else None
-        )
+        if request.query:
+            # Merge rather than replace: an upload session URL already carries its own query.
+            url = str(httpx.URL(url).copy_merge_params(list(request.query)))
         if request.json is not None:
-            return client.build_request(
-                request.method, url, params=params, headers=headers, json=request.json
-            )
-        return client.build_request(
-            request.method, url, params=params, headers=headers, content=request.content
-        )
+            return client.build_request(request.method, url, headers=headers, json=request.json)
+        return client.build_request(request.method, url, headers=headers, content=request.content)
 
 
 @contextlib.contextmanager
