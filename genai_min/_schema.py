@@ -80,7 +80,7 @@ def to_api_schema(value: object) -> JSONObject:
     if isinstance(value, Schema):
         return value.to_wire()
     if isinstance(value, dict):
-        return value
+        return _with_ordering(value)
     if isinstance(value, type) and issubclass(value, enum.Enum):
         return {
             "type": "STRING",
@@ -95,6 +95,31 @@ def to_api_schema(value: object) -> JSONObject:
             "Enum, a typing type such as list[Model], a genai_min.types.Schema or a dict"
         ) from exc
     return from_json_schema(json_schema)
+
+
+def _with_ordering(node: JSONObject) -> JSONObject:
+    """Copy a dict schema, adding ``propertyOrdering`` (declaration order) where it is missing.
+
+    The official SDK does the same; without it the model may answer with the keys in any order.
+    """
+    out: JSONObject = {}
+    for key, value in node.items():
+        if key == "properties" and isinstance(value, dict):
+            out[key] = {k: _with_ordering(v) if isinstance(v, dict) else v for k, v in value.items()}
+        elif key in ("items", "anyOf", "any_of"):
+            out[key] = (
+                _with_ordering(value)
+                if isinstance(value, dict)
+                else [_with_ordering(v) if isinstance(v, dict) else v for v in value]
+                if isinstance(value, list)
+                else value
+            )
+        else:
+            out[key] = value
+    properties = node.get("properties")
+    if isinstance(properties, dict) and not {"propertyOrdering", "property_ordering"} & node.keys():
+        out["propertyOrdering"] = list(properties)
+    return out
 
 
 def from_json_schema(json_schema: JSONObject) -> JSONObject:

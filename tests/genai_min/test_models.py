@@ -171,7 +171,7 @@ def test_response_schema_from_pydantic_model(t: genai_min.Transport, stub: Stub)
     }
 
 
-def test_response_schema_from_dict_is_sent_as_given(t: genai_min.Transport, stub: Stub) -> None:
+def test_response_schema_from_dict_gets_an_ordering(t: genai_min.Transport, stub: Stub) -> None:
     schema = {"type": "OBJECT", "properties": {"gdp": {"type": "INTEGER"}}, "required": ["gdp"]}
     stub.reply(text_response('{"gdp": 25}'))
     response = models.generate_content(
@@ -180,7 +180,7 @@ def test_response_schema_from_dict_is_sent_as_given(t: genai_min.Transport, stub
         contents="x",
         config={"response_mime_type": "application/json", "response_schema": schema},
     )
-    assert stub.last.json["generationConfig"]["responseSchema"] == schema
+    assert stub.last.json["generationConfig"]["responseSchema"] == {**schema, "propertyOrdering": ["gdp"]}
     assert response.parsed == {"gdp": 25}
 
 

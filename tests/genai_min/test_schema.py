@@ -167,15 +167,26 @@ def test_optional_model_is_a_nullable_object() -> None:
     assert to_api_schema(Optional[Address]) == {**ADDRESS, "nullable": True}  # noqa: UP045
 
 
-def test_dict_is_returned_unchanged() -> None:
+def test_dict_gets_property_ordering_and_is_not_mutated() -> None:
     schema: dict[str, Any] = {
         "type": "object",
-        "properties": {"gdp": {"type": "integer"}, "$ref": {"type": "string"}},
+        "properties": {
+            "gdp": {"type": "integer"},
+            "$ref": {"type": "object", "properties": {"b": {}, "a": {}}},
+        },
         "required": ["gdp"],
     }
     before = copy.deepcopy(schema)
-    assert to_api_schema(schema) == before
+    expected = copy.deepcopy(schema)
+    expected["propertyOrdering"] = ["gdp", "$ref"]
+    expected["properties"]["$ref"]["propertyOrdering"] = ["b", "a"]
+    assert to_api_schema(schema) == expected
     assert schema == before
+
+
+def test_dict_with_an_ordering_keeps_it() -> None:
+    schema = {"type": "OBJECT", "properties": {"a": {}, "b": {}}, "property_ordering": ["b", "a"]}
+    assert to_api_schema(schema) == schema
 
 
 def test_schema_instance_gives_its_wire_form_with_upper_case_types() -> None:
