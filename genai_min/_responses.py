@@ -8,7 +8,7 @@ import json
 from pydantic import Field, JsonValue, TypeAdapter, ValidationError
 
 from genai_min._base import WireModel
-from genai_min._content import Content, FunctionCall
+from genai_min._content import Content, FunctionCall, Part
 from genai_min._schema import is_model_type
 
 
@@ -87,7 +87,7 @@ class GenerateContentResponse(WireModel):
     parsed: object = Field(default=None, exclude=True)
 
     @property
-    def parts(self) -> list[object] | None:
+    def parts(self) -> list[Part] | None:
         """Return the parts of the first candidate, or None."""
         if not self.candidates or self.candidates[0].content is None:
             return None
