@@ -1,0 +1,368 @@
+"""Cassettes: the `genai-replay/1` JSON files that hold recorded exchanges, and their blobs.
+
+The recorder appends sanitised interactions and saves; the player loads and indexes them. Saving
+is atomic (blobs first, then the cassette through a temporary file and a rename), and loading is
+strict: anything unexpected raises `CassetteError` naming the file and what to do. The format is
+specified in docs/cassette-format.md.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import contextlib
+import hashlib
+import json
+import os
+import tempfile
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from enum import Enum
+from pathlib import Path
+
+from genai_min._http import JSON, JSONObject
+from replay._errors import CassetteError
+
+FORMAT = "genai-replay/1"
+BLOB_THRESHOLD = 64 * 1024
+"""Binary bodies larger than this many bytes are stored as blob files beside the cassette."""
+BLOB_DIR = "blobs"
+
+
+class BodyKind(Enum):
+    """How a body is stored: nothing, parsed JSON, server-sent events, text, or raw bytes."""
+
+    EMPTY = "empty"
+    JSON = "json"
+    SSE = "sse"
+    TEXT = "text"
+    BYTES = "bytes"
+
+
+@dataclass(frozen=True)
+class Body:
+    """A request or response body in the form the cassette keeps it."""
+
+    kind: BodyKind = BodyKind.EMPTY
+    json: JSON = None
+    events: tuple[JSON, ...] = ()
+    text: str = ""
+    data: bytes = b""
+
+    @classmethod
+    def from_bytes(cls, content: bytes, content_type: str = "") -> Body:
+        """Classify raw bytes: JSON and event streams are parsed, text kept, the rest is bytes."""
+        if not content:
+            return cls()
+        media = content_type.split(";", 1)[0].strip().lower()
+        if media == "text/event-stream":
+            events = _parse_events(content)
+            if events is not None:
+                return cls(BodyKind.SSE, events=events)
+        try:
+            text = content.decode("utf-8")
+        except UnicodeDecodeError:
+            return cls(BodyKind.BYTES, data=content)
+        if media.endswith("json") or media == "":
+            try:
+                return cls(BodyKind.JSON, json=json.loads(text))
+            except ValueError:
+                pass
+        if media.startswith("text/") or media.endswith(("json", "xml")) or media == "":
+            return cls(BodyKind.TEXT, text=text)
+        return cls(BodyKind.BYTES, data=content)
+
+    def to_bytes(self) -> bytes:
+        """Rebuild the bytes on the wire; event streams get the service's CRLF framing back."""
+        if self.kind is BodyKind.JSON:
+            return json.dumps(self.json, ensure_ascii=False, separators=(",", ":")).encode()
+        if self.kind is BodyKind.SSE:
+            return b"".join(
+                b"data: " + json.dumps(e, ensure_ascii=False, separators=(",", ":")).encode() + b"\r\n\r\n"
+                for e in self.events
+            )
+        if self.kind is BodyKind.TEXT:
+            return self.text.encode()
+        return self.data
+
+
+@dataclass(frozen=True)
+class Request:
+    """A recorded request: method, full URL, kept headers (lower-case) and body."""
+
+    method: str
+    url: str
+    headers: tuple[tuple[str, str], ...] = ()
+    body: Body = field(default_factory=Body)
+
+
+@dataclass(frozen=True)
+class Response:
+    """A recorded response: status, kept headers (lower-case) and body."""
+
+    status: int
+    headers: tuple[tuple[str, str], ...] = ()
+    body: Body = field(default_factory=Body)
+
+
+@dataclass(frozen=True)
+class Interaction:
+    """One request and the response it got."""
+
+    request: Request
+    response: Response
+
+
+@dataclass(frozen=True)
+class Meta:
+    """What recorded a cassette: live API or emulator, backend, API version, client, time."""
+
+    recorded_against: str = "live"
+    backend: str = "gemini"
+    api_version: str = ""
+    client: str = ""
+    client_version: str = ""
+    recorded_at: str = ""
+
+
+@dataclass(frozen=True)
+class Cassette:
+    """The interactions of one test, in recorded order, with their metadata."""
+
+    interactions: tuple[Interaction, ...] = ()
+    meta: Meta = field(default_factory=Meta)
+
+
+def save_cassette(cassette: Cassette, path: Path) -> None:
+    """Write `cassette` to `path` atomically: the old file stays whole until the new one is."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    blobs = path.parent / BLOB_DIR
+    document = {
+        "format": FORMAT,
+        "meta": _meta_to_json(cassette.meta),
+        "interactions": [
+            {
+                "request": _message_to_json(
+                    i.request.headers, i.request.body, blobs, method=i.request.method, url=i.request.url
+                ),
+                "response": _message_to_json(
+                    i.response.headers, i.response.body, blobs, status=i.response.status
+                ),
+            }
+            for i in cassette.interactions
+        ],
+    }
+    text = json.dumps(document, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+    _write_atomic(path, text.encode("utf-8"))
+
+
+def load_cassette(path: Path) -> Cassette:
+    """Read and check a cassette; raise `CassetteError` naming the file and the fix."""
+    path = Path(path)
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        raise CassetteError("no such cassette; record it first", cassette_path=path) from None
+    except OSError as exc:
+        raise CassetteError(f"cannot read the cassette: {exc}", cassette_path=path) from exc
+    try:
+        document = json.loads(raw)
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise CassetteError(
+            f"not valid JSON ({exc}); restore it from version control or record it again",
+            cassette_path=path,
+        ) from exc
+    if not isinstance(document, dict):
+        raise CassetteError("a cassette must be a JSON object", cassette_path=path)
+    version = document.get("format")
+    if version != FORMAT:
+        raise CassetteError(
+            f"unknown format {version!r}; this genai-replay reads {FORMAT!r}: upgrade "
+            "genai-replay, or convert foreign cassettes with `genai-replay import`",
+            cassette_path=path,
+        )
+    with _reading(path):
+        interactions = tuple(
+            _interaction_from_json(item, path.parent / BLOB_DIR)
+            for item in _list(document.get("interactions", []), "interactions")
+        )
+        meta = _meta_from_json(_object(document.get("meta", {}), "meta"))
+    return Cassette(interactions, meta)
+
+
+class _MalformedError(Exception):
+    """A structural problem inside a cassette; turned into `CassetteError` with the path."""
+
+
+@contextlib.contextmanager
+def _reading(path: Path) -> Iterator[None]:
+    try:
+        yield
+    except _MalformedError as exc:
+        raise CassetteError(
+            f"{exc}; restore it from version control or record it again", cassette_path=path
+        ) from None
+
+
+def _object(value: object, where: str) -> JSONObject:
+    if not isinstance(value, dict):
+        raise _MalformedError(f"{where} must be an object, found {type(value).__name__}")
+    return value
+
+
+def _list(value: object, where: str) -> list[JSON]:
+    if not isinstance(value, list):
+        raise _MalformedError(f"{where} must be a list, found {type(value).__name__}")
+    return value
+
+
+def _headers(value: object, where: str) -> tuple[tuple[str, str], ...]:
+    pairs = _object(value, where)
+    if not all(isinstance(v, str) for v in pairs.values()):
+        raise _MalformedError(f"{where} values must be strings")
+    return tuple((k, str(v)) for k, v in pairs.items())
+
+
+def _interaction_from_json(value: JSON, blobs: Path) -> Interaction:
+    item = _object(value, "an interaction")
+    req = _object(item.get("request"), "request")
+    res = _object(item.get("response"), "response")
+    method, url, status = req.get("method"), req.get("url"), res.get("status")
+    if not isinstance(method, str) or not isinstance(url, str):
+        raise _MalformedError("a request needs a string method and url")
+    if not isinstance(status, int):
+        raise _MalformedError(f"a response needs an integer status, found {status!r}")
+    return Interaction(
+        Request(
+            method,
+            url,
+            _headers(req.get("headers", {}), "request headers"),
+            _body_from_json(req.get("body"), blobs),
+        ),
+        Response(
+            status,
+            _headers(res.get("headers", {}), "response headers"),
+            _body_from_json(res.get("body"), blobs),
+        ),
+    )
+
+
+def _body_from_json(value: JSON, blobs: Path) -> Body:
+    if value is None:
+        return Body()
+    body = _object(value, "body")
+    if "json" in body:
+        return Body(BodyKind.JSON, json=body["json"])
+    if "sse" in body:
+        return Body(BodyKind.SSE, events=tuple(_list(body["sse"], "an event stream")))
+    if "text" in body:
+        if not isinstance(body["text"], str):
+            raise _MalformedError("a text body must be a string")
+        return Body(BodyKind.TEXT, text=body["text"])
+    if "base64" in body:
+        encoded = body["base64"]
+        try:
+            return Body(BodyKind.BYTES, data=base64.b64decode(str(encoded), validate=True))
+        except (binascii.Error, ValueError):
+            raise _MalformedError("a base64 body does not decode") from None
+    if "blob" in body:
+        return Body(BodyKind.BYTES, data=_read_blob(_object(body["blob"], "blob"), blobs))
+    raise _MalformedError(f"unknown body form with keys {sorted(body)}")
+
+
+def _read_blob(ref: JSONObject, blobs: Path) -> bytes:
+    digest, size = ref.get("sha256"), ref.get("size")
+    if not isinstance(digest, str) or not isinstance(size, int):
+        raise _MalformedError("a blob reference needs sha256 and size")
+    try:
+        data = (blobs / digest).read_bytes()
+    except FileNotFoundError:
+        raise _MalformedError(f"blob {digest} ({size} bytes) is missing from {blobs}") from None
+    if len(data) != size or hashlib.sha256(data).hexdigest() != digest:
+        raise _MalformedError(f"blob {digest} does not match its hash and size (corrupted)")
+    return data
+
+
+def _message_to_json(
+    headers: tuple[tuple[str, str], ...], body: Body, blobs: Path, **fields: object
+) -> JSONObject:
+    out: JSONObject = dict(fields)  # type: ignore[arg-type]
+    out["headers"] = dict(headers)
+    out["body"] = _body_to_json(body, blobs)
+    return out
+
+
+def _body_to_json(body: Body, blobs: Path) -> JSON:
+    if body.kind is BodyKind.EMPTY:
+        return None
+    if body.kind is BodyKind.JSON:
+        return {"json": body.json}
+    if body.kind is BodyKind.SSE:
+        return {"sse": list(body.events)}
+    if body.kind is BodyKind.TEXT:
+        return {"text": body.text}
+    if len(body.data) <= BLOB_THRESHOLD:
+        return {"base64": base64.b64encode(body.data).decode("ascii")}
+    digest = hashlib.sha256(body.data).hexdigest()
+    target = blobs / digest
+    if not target.exists():
+        blobs.mkdir(parents=True, exist_ok=True)
+        _write_atomic(target, body.data)
+    return {"blob": {"sha256": digest, "size": len(body.data)}}
+
+
+def _parse_events(content: bytes) -> tuple[JSON, ...] | None:
+    """Split an event stream into its JSON events; None if it is not one we can rebuild."""
+    try:
+        text = content.decode("utf-8")
+    except UnicodeDecodeError:
+        return None
+    events: list[JSON] = []
+    for block in text.replace("\r\n", "\n").replace("\r", "\n").split("\n\n"):
+        lines = [line for line in block.split("\n") if line]
+        if not lines:
+            continue
+        if not all(line.startswith("data: ") for line in lines):
+            return None
+        try:
+            events.append(json.loads("\n".join(line[6:] for line in lines)))
+        except ValueError:
+            return None
+    return tuple(events)
+
+
+def _meta_to_json(meta: Meta) -> JSONObject:
+    return {
+        "recorded_against": meta.recorded_against,
+        "backend": meta.backend,
+        "api_version": meta.api_version,
+        "client": meta.client,
+        "client_version": meta.client_version,
+        "recorded_at": meta.recorded_at,
+    }
+
+
+def _meta_from_json(value: JSONObject) -> Meta:
+    fields = {k: v for k, v in value.items() if k in Meta.__dataclass_fields__}
+    if not all(isinstance(v, str) for v in fields.values()):
+        raise _MalformedError("meta values must be strings")
+    if fields.get("recorded_against", "live") not in ("live", "emulator"):
+        found = fields["recorded_against"]
+        raise _MalformedError(f"meta.recorded_against must be 'live' or 'emulator', found {found!r}")
+    return Meta(**fields)  # type: ignore[arg-type]
+
+
+def _write_atomic(path: Path, data: bytes) -> None:
+    """Write through a temporary file in the same folder, then rename over `path`."""
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(tmp)
+        raise
