@@ -20,3 +20,19 @@ class CassetteError(ReplayError):
         where = f"{cassette_path}: " if cassette_path is not None else ""
         super().__init__(where + message)
         self.cassette_path = cassette_path
+
+
+class CredentialLeakError(ReplayError):
+    """A cassette about to be written still holds a credential; it was not written.
+
+    `findings` lists where each credential was found (``interactions[0].request.url``).
+    """
+
+    def __init__(self, cassette_path: Path, findings: list[str]) -> None:
+        shown = "; ".join(findings[:5]) + (f"; and {len(findings) - 5} more" if len(findings) > 5 else "")
+        super().__init__(
+            f"{cassette_path}: refused to write a cassette that still holds credentials ({shown}); "
+            "nothing was written. Add a sanitising rule (a header, JSON path or regex) that removes them"
+        )
+        self.cassette_path = cassette_path
+        self.findings = findings
