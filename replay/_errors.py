@@ -36,3 +36,19 @@ class CredentialLeakError(ReplayError):
         )
         self.cassette_path = cassette_path
         self.findings = findings
+
+
+class NoMatchError(ReplayError):
+    """While replaying, a request matched no recorded interaction; nothing was sent.
+
+    `request` is the (sanitised) request, `cassette_path` the cassette searched, and
+    `differences` the path-level differences from the closest recorded request.
+    """
+
+    def __init__(
+        self, message: str, *, cassette_path: Path | None, request: object, differences: list[str]
+    ) -> None:
+        super().__init__(message)
+        self.cassette_path = cassette_path
+        self.request = request
+        self.differences = differences

@@ -1,0 +1,59 @@
+"""Normalise requests into lookup keys, so matching is one dict lookup whatever the cassette size.
+
+What legitimately varies is left out of the key: credentials (already sanitised away), client and
+version headers (no header is part of the key), the order of JSON keys and of query parameters,
+camelCase versus snake_case keys, and, when asked, the host and the API-version prefix.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from dataclasses import dataclass
+from urllib.parse import parse_qsl, urlsplit
+
+from genai_min._http import JSON
+from replay._cassette import Body, BodyKind, Request
+
+_VERSION = re.compile(r"^/(?:upload/)?v1(?:alpha|beta1?|)?(?=/)")
+IGNORED_QUERY_KEYS = frozenset({"key", "access_token", "upload_id"})
+
+
+@dataclass(frozen=True)
+class MatchOptions:
+    """What matching may ignore beyond the defaults."""
+
+    ignore_host: bool = False
+    ignore_api_version: bool = False
+
+
+def request_key(request: Request, options: MatchOptions = MatchOptions()) -> str:
+    """Return the key two requests share exactly when they match."""
+    parts = urlsplit(request.url)
+    path = parts.path
+    if options.ignore_api_version:
+        path = _VERSION.sub(lambda m: m.group(0).rsplit("/", 1)[0] + "/{version}", path)
+    host = "" if options.ignore_host else parts.netloc.lower()
+    query = sorted(
+        (k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if k not in IGNORED_QUERY_KEYS
+    )
+    return json.dumps([request.method.upper(), host, path, query, body_key(request.body)])
+
+
+def body_key(body: Body) -> str:
+    """Return a canonical form of a body: JSON with normalised keys, or a hash of the bytes."""
+    if body.kind is BodyKind.EMPTY:
+        return ""
+    if body.kind is BodyKind.JSON:
+        return json.dumps(normalise_keys(body.json), sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(body.to_bytes()).hexdigest()
+
+
+def normalise_keys(value: JSON) -> JSON:
+    """Fold object keys so that ``mime_type``, ``mimeType`` and ``MimeType`` are the same key."""
+    if isinstance(value, dict):
+        return {k.replace("_", "").lower(): normalise_keys(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [normalise_keys(v) for v in value]
+    return value
