@@ -131,6 +131,12 @@ def generate_body(
     if config.model_selection_config is not None:
         body["modelConfig"] = config.model_selection_config
     # Like the official SDK, send `generationConfig` (possibly empty) whenever a config is given.
+    body["generationConfig"] = generation_config(config)
+    return body, callables
+
+
+def generation_config(config: GenerateContentConfig) -> JSONObject:
+    """Return the ``generationConfig`` object for `config` (empty when it sets none of its fields)."""
     generation: JSONObject = {}
     dumped = config.model_dump(
         mode="json", by_alias=False, exclude_none=True, include=set(_GENERATION_FIELDS)
@@ -141,8 +147,7 @@ def generate_body(
         generation["thinkingConfig"] = config.thinking_config.to_wire()
     if config.response_schema is not None:
         generation["responseSchema"] = to_api_schema(config.response_schema)
-    body["generationConfig"] = generation
-    return body, callables
+    return generation
 
 
 def coerce_config(config: object) -> GenerateContentConfig | None:

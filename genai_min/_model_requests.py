@@ -12,7 +12,7 @@ from genai_min._base import coerce, parse
 from genai_min._content import Content, to_content, to_contents
 from genai_min._endpoint import Endpoint
 from genai_min._errors import ConfigError, UnsupportedError
-from genai_min._generation import GenerateContentConfig, generate_body
+from genai_min._generation import GenerateContentConfig, generation_config
 from genai_min._http import JSON, HttpRequest, JSONObject
 from genai_min._model_info import DeleteModelResponse, ListModelsConfig, Model, UpdateModelConfig
 from genai_min._names import model_path, path_segment
@@ -59,8 +59,7 @@ def count_tokens_request(endpoint: Endpoint, model: str, contents: object, confi
     if cfg.tools:
         body["tools"] = list(split_tools(cfg.tools)[0])
     if cfg.generation_config is not None:
-        generation, _ = generate_body(endpoint, "-", cfg.generation_config)
-        body["generationConfig"] = generation.get("generationConfig", {})
+        body["generationConfig"] = generation_config(cfg.generation_config)
     return HttpRequest("POST", f"{path_segment(model_path(endpoint, model))}:countTokens", json=body)
 
 

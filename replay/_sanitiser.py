@@ -127,12 +127,7 @@ class Sanitiser:
 
     def _url(self, url: str, secrets: SecretLog) -> str:
         parts = urlsplit(url)
-        query = []
-        for key, value in parse_qsl(parts.query, keep_blank_values=True):
-            if key in SECRET_QUERY_KEYS:
-                secrets.add(value)
-                value = PLACEHOLDER
-            query.append((key, value))
+        query = _redact(parse_qsl(parts.query, keep_blank_values=True), SECRET_QUERY_KEYS, secrets)
         return self._text(urlunsplit(parts._replace(query=urlencode(query, safe=":*@/,"))))
 
     def _text(self, text: str) -> str:
@@ -179,22 +174,24 @@ def _is_token_exchange(url: str) -> bool:
 
 def _scrub_token_body(body: Body, secrets: SecretLog) -> Body:
     if body.kind is BodyKind.JSON and isinstance(body.json, dict):
-        cleaned: dict[str, JSON] = {}
-        for key, value in body.json.items():
-            if key in TOKEN_FIELDS and isinstance(value, str):
-                secrets.add(value)
-                value = PLACEHOLDER
-            cleaned[key] = value
-        return replace(body, json=cleaned)
+        return replace(body, json=dict(_redact(body.json.items(), TOKEN_FIELDS, secrets)))
     if body.kind is BodyKind.TEXT:  # a form-encoded token request
-        pairs = []
-        for key, value in parse_qsl(body.text, keep_blank_values=True):
-            if key in TOKEN_FIELDS:
-                secrets.add(value)
-                value = PLACEHOLDER
-            pairs.append((key, value))
+        pairs = _redact(parse_qsl(body.text, keep_blank_values=True), TOKEN_FIELDS, secrets)
         return replace(body, text=urlencode(pairs))
     return body
+
+
+def _redact(
+    pairs: Iterable[tuple[str, JSON]], names: frozenset[str], secrets: SecretLog
+) -> list[tuple[str, JSON]]:
+    """Replace the string values of `names` with the placeholder, remembering each value."""
+    out: list[tuple[str, JSON]] = []
+    for key, value in pairs:
+        if key in names and isinstance(value, str):
+            secrets.add(value)
+            value = PLACEHOLDER
+        out.append((key, value))
+    return out
 
 
 @dataclass(frozen=True)

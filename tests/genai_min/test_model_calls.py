@@ -232,3 +232,10 @@ async def test_delete_tuned_model(t: genai_min.Transport, stub: Stub) -> None:
     operation = await aio.models.delete(t, model="tunedModels/abc")
     assert [r.method for r in stub.requests] == ["DELETE", "DELETE"]
     assert operation.done is True
+
+
+def test_count_tokens_sends_the_generation_config_on_vertex(stub: Stub) -> None:
+    stub.reply({"totalTokens": 9})
+    config = {"generation_config": {"temperature": 0.1, "max_output_tokens": 5}}
+    models.count_tokens(make_transport("vertex", stub), model=MODEL, contents="x", config=config)
+    assert stub.last.json["generationConfig"] == {"temperature": 0.1, "maxOutputTokens": 5}
