@@ -6,6 +6,7 @@ GenAIError
  ├── TransportError          the request got no HTTP answer (connection, protocol)
  │    └── RequestTimeoutError
  ├── ResponseError           a success answer that cannot be understood (bad JSON, bad stream framing)
+ ├── OperationTimeoutError   a long-running operation was still running when the wait gave up
  └── APIError                the service answered with an error status or a stream error event
       ├── ClientError        4xx
       └── ServerError        5xx
@@ -116,3 +117,14 @@ class ClientError(APIError):
 
 class ServerError(APIError):
     """The service failed (HTTP 5xx); retrying may help."""
+
+
+class OperationTimeoutError(GenAIError):
+    """A long-running operation had not finished when `operations.wait` gave up.
+
+    `operation` is its last polled state; waiting again (with a longer timeout) resumes the poll.
+    """
+
+    def __init__(self, message: str, *, operation: object) -> None:
+        super().__init__(message)
+        self.operation = operation
