@@ -1,5 +1,65 @@
-"""replay: record, sanitise, check and replay Gemini and Vertex AI traffic for offline tests."""
+"""replay: record Gemini and Vertex AI exchanges into sanitised cassettes and serve them back.
+
+The core works on plain values (`Request`, `Response`, `Cassette`) and knows no HTTP library; the
+transports adapt it to httpx (here) and httpx2 (`replay.httpx2`)::
+
+    from replay import Player, ReplayTransport, load_cassette
+
+    player = Player(load_cassette(path), path=path)
+    t = genai_min.Transport(api_key="unused", transport=ReplayTransport(player),
+                            async_transport=ReplayTransport(player))
+"""
 
 from genai_min._version import __version__ as __version__
+from replay._cassette import Body as Body
+from replay._cassette import BodyKind as BodyKind
+from replay._cassette import Cassette as Cassette
+from replay._cassette import Interaction as Interaction
+from replay._cassette import Meta as Meta
+from replay._cassette import Request as Request
+from replay._cassette import Response as Response
+from replay._cassette import load_cassette as load_cassette
+from replay._cassette import save_cassette as save_cassette
+from replay._errors import CassetteError as CassetteError
+from replay._errors import CredentialLeakError as CredentialLeakError
+from replay._errors import NoMatchError as NoMatchError
+from replay._errors import ReplayError as ReplayError
+from replay._httpx import RecordingTransport as RecordingTransport
+from replay._httpx import ReplayTransport as ReplayTransport
+from replay._matchers import MatchOptions as MatchOptions
+from replay._player import Player as Player
+from replay._recorder import Recorder as Recorder
+from replay._sanitiser import HeaderRule as HeaderRule
+from replay._sanitiser import JsonPathRule as JsonPathRule
+from replay._sanitiser import RegexRule as RegexRule
+from replay._sanitiser import Sanitiser as Sanitiser
+from replay._sanitiser import SecretLog as SecretLog
+from replay._sanitiser import find_credentials as find_credentials
 
-__all__ = ["__version__"]
+__all__ = [
+    "Body",
+    "BodyKind",
+    "Cassette",
+    "CassetteError",
+    "CredentialLeakError",
+    "HeaderRule",
+    "Interaction",
+    "JsonPathRule",
+    "MatchOptions",
+    "Meta",
+    "NoMatchError",
+    "Player",
+    "Recorder",
+    "RecordingTransport",
+    "RegexRule",
+    "ReplayError",
+    "ReplayTransport",
+    "Request",
+    "Response",
+    "Sanitiser",
+    "SecretLog",
+    "__version__",
+    "find_credentials",
+    "load_cassette",
+    "save_cassette",
+]

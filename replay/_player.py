@@ -1,4 +1,4 @@
-"""Serve recorded responses: the replaying httpx transport, which never opens a socket.
+"""Serve recorded responses: find the interaction that answers each request.
 
 Each incoming request is sanitised like a recorded one, turned into a key, and looked up in an
 index built once per cassette: identical requests (polls, retries) get their recordings in order,
@@ -8,14 +8,14 @@ and a poll past the recording gets the last recorded state.
 from __future__ import annotations
 
 import threading
+from dataclasses import replace
 from pathlib import Path
 
-import httpx
-
-from replay._cassette import Body, BodyKind, Cassette, Interaction, Request
+from replay._cassette import Cassette, Interaction, Request, Response
 from replay._diff import closest, differences
 from replay._errors import NoMatchError
 from replay._matchers import MatchOptions, request_key
+from replay._placeholders import Identity
 from replay._sanitiser import Sanitiser
 
 RECORD_HINT = "re-run with --genai-replay-mode=new_episodes to record it"
@@ -38,7 +38,8 @@ class Player:
         self.options = options or MatchOptions()
         self._index: dict[str, list[int]] = {}
         for position, interaction in enumerate(cassette.interactions):
-            self._index.setdefault(request_key(interaction.request, self.options), []).append(position)
+            recorded = self.sanitiser.request(interaction.request)
+            self._index.setdefault(request_key(recorded, self.options), []).append(position)
         self._served: dict[str, int] = {}
         self.played: list[int] = []
         self._lock = threading.Lock()
@@ -56,6 +57,15 @@ class Player:
             position = positions[min(count, len(positions) - 1)]
             self.played.append(position)
         return self.cassette.interactions[position]
+
+    def answer(self, request: Request) -> Response:
+        """Return the recorded response to `request`, with the caller's project and location."""
+        response = self.play(request).response
+        identity = Identity.of(request.url)
+        if not identity:
+            return response
+        headers = tuple((name, identity.reveal(value)) for name, value in response.headers)
+        return replace(response, headers=headers, body=identity.reveal_body(response.body))
 
     @property
     def unplayed(self) -> list[int]:
@@ -77,43 +87,3 @@ class Player:
             lines.extend(f"  {line}" for line in diff[:20])
         lines.append(RECORD_HINT)
         return NoMatchError("\n".join(lines), cassette_path=self.path, request=request, differences=diff)
-
-
-class ReplayTransport(httpx.BaseTransport, httpx.AsyncBaseTransport):
-    """An httpx transport (sync and async) that answers from a cassette and never opens a socket.
-
-    >>> t = genai_min.Transport(api_key="any", transport=ReplayTransport(player),
-    ...                         async_transport=ReplayTransport(player))
-    """
-
-    def __init__(self, player: Player) -> None:
-        self.player = player
-
-    def handle_request(self, request: httpx.Request) -> httpx.Response:
-        """Answer `request` from the cassette."""
-        return self._respond(request, request.read())
-
-    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
-        """Answer `request` from the cassette."""
-        return self._respond(request, await request.aread())
-
-    def _respond(self, request: httpx.Request, content: bytes) -> httpx.Response:
-        recorded = self.player.play(to_request(request, content))
-        response = recorded.response
-        headers = dict(response.headers)
-        if response.body.kind is BodyKind.JSON:
-            headers.setdefault("content-type", "application/json; charset=UTF-8")
-        elif response.body.kind is BodyKind.SSE:
-            headers.setdefault("content-type", "text/event-stream")
-        return httpx.Response(response.status, headers=headers, content=response.body.to_bytes())
-
-
-def to_request(request: httpx.Request, content: bytes) -> Request:
-    """Turn an httpx request into the replay core's plain value."""
-    content_type = request.headers.get("content-type", "")
-    return Request(
-        request.method,
-        str(request.url),
-        tuple(request.headers.items()),
-        Body.from_bytes(content, content_type),
-    )

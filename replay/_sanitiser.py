@@ -1,9 +1,11 @@
 """Sanitise requests and responses before anything reaches disk, and scan for what slipped through.
 
 Headers are kept by allow-list only. API keys in query strings, OAuth token exchanges and upload
-session ids are replaced with fixed placeholders. Every credential value seen on the way (API keys,
-bearer tokens, refresh tokens, client secrets) is remembered, and `find_credentials` looks for them,
-and for known credential patterns, anywhere in a cassette before it is written.
+session ids are replaced with fixed placeholders; Vertex project ids, project numbers and locations
+with the placeholders of `replay._placeholders`, which the player maps back. Every credential value
+seen on the way (API keys, bearer tokens, refresh tokens, client secrets) is remembered, and
+`find_credentials` looks for them, and for known credential patterns, anywhere in a cassette before it
+is written.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 from genai_min._http import JSON
 from replay._cassette import Body, BodyKind, Cassette, Request, Response, save_cassette
 from replay._errors import CredentialLeakError
+from replay._placeholders import Identity
 
 KEPT_HEADERS = frozenset(
     {
@@ -103,11 +106,13 @@ class Sanitiser:
         for name, value in request.headers:
             if name.lower() in CREDENTIAL_HEADERS:
                 secrets.add(value.split(" ", 1)[-1] if name.lower() == "authorization" else value)
-        url = self._url(request.url, secrets)
+        identity = Identity.of(request.url)
+        url = identity.hide(self._url(request.url, secrets))
         body = request.body
         if _is_token_exchange(request.url):
             body = _scrub_token_body(body, secrets)
-        return replace(request, url=url, headers=self._headers(request.headers), body=self._body(body))
+        headers = tuple((name, identity.hide(value)) for name, value in self._headers(request.headers))
+        return replace(request, url=url, headers=headers, body=identity.hide_body(self._body(body)))
 
     def response(self, response: Response, request_url: str, secrets: SecretLog | None = None) -> Response:
         """Return `response` without credentials, volatile ids or unlisted headers."""
@@ -115,11 +120,12 @@ class Sanitiser:
         body = response.body
         if _is_token_exchange(request_url):
             body = _scrub_token_body(body, secrets)
+        identity = Identity.of(request_url)
         headers = tuple(
-            (name, self._url(value, secrets) if name == "x-goog-upload-url" else value)
+            (name, identity.hide(self._url(value, secrets) if name == "x-goog-upload-url" else value))
             for name, value in self._headers(response.headers)
         )
-        return replace(response, headers=headers, body=self._body(body))
+        return replace(response, headers=headers, body=identity.hide_body(self._body(body)))
 
     def _headers(self, headers: Iterable[tuple[str, str]]) -> tuple[tuple[str, str], ...]:
         kept = KEPT_HEADERS | {r.name.lower() for r in self.rules if isinstance(r, HeaderRule)}

@@ -23,8 +23,9 @@ from replay._cassette import (
     save_cassette,
 )
 from replay._errors import NoMatchError
+from replay._httpx import ReplayTransport
 from replay._matchers import MatchOptions
-from replay._player import Player, ReplayTransport
+from replay._player import Player
 
 GEMINI = "https://generativelanguage.googleapis.com/v1beta/models/gemini-2.0-flash-001"
 VERTEX = "https://us-central1-aiplatform.googleapis.com/v1beta1/projects/p/locations/us-central1/publishers/google/models/gemini-2.0-flash-001"

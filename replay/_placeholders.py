@@ -1,0 +1,109 @@
+"""Project ids, project numbers and locations become placeholders on disk, and real values on replay.
+
+A Vertex AI request names its project and location in its URL (``/v1/projects/my-proj/locations/
+europe-west4/...`` on the host ``europe-west4-aiplatform.googleapis.com``). The recorder learns the
+two values from each request's URL and replaces them in that request and in its response:
+
+- the project id wherever it stands as a whole word (in URLs, bodies and resource names);
+- the location only where it is structurally a location (``locations/X`` and the host prefix), since
+  values such as ``global`` or ``us`` are common words;
+- any project *number* in a resource name (``projects/123456789012/...``), which the service puts in
+  the names it returns.
+
+On replay the incoming request is hidden the same way before matching, so a cassette recorded in one
+project and region replays in any other, and the recorded response gets the caller's project and
+location back. The project number cannot be known on replay and stays a placeholder.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from urllib.parse import urlsplit
+
+from genai_min._http import JSON
+from replay._cassette import Body, BodyKind
+
+PROJECT = "PROJECT"
+LOCATION = "LOCATION"
+PROJECT_NUMBER = "PROJECT_NUMBER"
+"""The placeholders: upper case, so they can never be a real project id or location."""
+
+_IN_PATH = re.compile(r"/projects/([a-z][a-z0-9-]{4,28}[a-z0-9]|\d+)/locations/([a-z0-9-]+)(?=/|$)")
+_HOST = re.compile(r"^([a-z0-9-]+)-aiplatform\.googleapis\.com$")
+_NUMBER = re.compile(r"(?<=projects/)\d{6,}(?!\w)")
+
+
+@dataclass(frozen=True)
+class Identity:
+    """The project and location one request was sent for (either may be unknown)."""
+
+    project: str | None = None
+    location: str | None = None
+
+    @classmethod
+    def of(cls, url: str) -> Identity:
+        """Learn the project and location from a Vertex AI URL; other URLs give an empty identity."""
+        parts = urlsplit(url)
+        found = _IN_PATH.search(parts.path)
+        host = _HOST.match(parts.hostname or "")
+        project = found.group(1) if found and not found.group(1).isdigit() else None
+        if project == PROJECT:
+            project = None
+        location = found.group(2) if found else (host.group(1) if host else None)
+        if location == LOCATION.lower() or location == LOCATION:
+            location = None
+        return cls(project, location)
+
+    def hide(self, text: str) -> str:
+        """Replace this identity's values in `text` with placeholders."""
+        if self.project:
+            text = re.sub(rf"(?<![\w-]){re.escape(self.project)}(?![\w-])", PROJECT, text)
+        if self.location:
+            loc = re.escape(self.location)
+            text = re.sub(rf"(?<=locations/){loc}(?![\w-])", LOCATION, text)
+            text = re.sub(rf"(?<![\w.-]){loc}(?=-aiplatform\.googleapis\.com)", LOCATION, text)
+        return _NUMBER.sub(PROJECT_NUMBER, text)
+
+    def reveal(self, text: str) -> str:
+        """Put this identity's values back where `hide` left placeholders."""
+        if self.project:
+            text = re.sub(rf"(?<![\w-]){PROJECT}(?![\w-])", self.project, text)
+        if self.location:
+            text = re.sub(rf"(?<=locations/){LOCATION}(?![\w-])", self.location, text)
+            text = re.sub(rf"(?<![\w.-]){LOCATION}(?=-aiplatform\.googleapis\.com)", self.location, text)
+        return text
+
+    def __bool__(self) -> bool:
+        return bool(self.project or self.location)
+
+    def hide_body(self, body: Body) -> Body:
+        """Return `body` with this identity's values hidden in every string it holds."""
+        return map_body(body, self.hide)
+
+    def reveal_body(self, body: Body) -> Body:
+        """Return `body` with the placeholders in its strings replaced by this identity's values."""
+        return map_body(body, self.reveal) if self.project or self.location else body
+
+
+def map_body(body: Body, fn: Callable[[str], str]) -> Body:
+    """Apply `fn` to every string a body holds: JSON string values, events, or text."""
+    if body.kind is BodyKind.JSON:
+        return replace(body, json=map_strings(body.json, fn))
+    if body.kind is BodyKind.SSE:
+        return replace(body, events=tuple(map_strings(e, fn) for e in body.events))
+    if body.kind is BodyKind.TEXT:
+        return replace(body, text=fn(body.text))
+    return body
+
+
+def map_strings(value: JSON, fn: Callable[[str], str]) -> JSON:
+    """Apply `fn` to every string value (not key) in a JSON value."""
+    if isinstance(value, str):
+        return fn(value)
+    if isinstance(value, dict):
+        return {k: map_strings(v, fn) for k, v in value.items()}
+    if isinstance(value, list):
+        return [map_strings(v, fn) for v in value]
+    return value
