@@ -2,7 +2,8 @@
 
 What legitimately varies is left out of the key: credentials (already sanitised away), client and
 version headers (no header is part of the key), the order of JSON keys and of query parameters,
-camelCase versus snake_case keys, and, when asked, the host and the API-version prefix.
+camelCase versus snake_case keys, the base64 alphabet of bytes fields, and, when asked, the host
+and the API-version prefix.
 """
 
 from __future__ import annotations
@@ -50,10 +51,29 @@ def body_key(body: Body) -> str:
     return hashlib.sha256(body.to_bytes()).hexdigest()
 
 
+BYTES_KEYS = frozenset(
+    {"data", "bytesbase64encoded", "imagebytes", "videobytes", "encodedvideo", "thoughtsignature"}
+)
+"""Keys (folded) whose values are bytes fields: base64 in either alphabet, padded or not."""
+
+_URLSAFE = str.maketrans("-_", "+/")
+
+
 def normalise_keys(value: JSON) -> JSON:
-    """Fold object keys so that ``mime_type``, ``mimeType`` and ``MimeType`` are the same key."""
+    """Fold object keys so that ``mime_type``, ``mimeType`` and ``MimeType`` are the same key.
+
+    The values of bytes fields are folded too: the standard and URL-safe base64 alphabets, padded
+    or not, encode the same bytes (the official SDK sends one, other clients the other).
+    """
     if isinstance(value, dict):
-        return {k.replace("_", "").lower(): normalise_keys(v) for k, v in value.items()}
+        out: dict[str, JSON] = {}
+        for k, v in value.items():
+            key = k.replace("_", "").lower()
+            if key in BYTES_KEYS and isinstance(v, str):
+                out[key] = v.translate(_URLSAFE).rstrip("=")
+            else:
+                out[key] = normalise_keys(v)
+        return out
     if isinstance(value, list):
         return [normalise_keys(v) for v in value]
     return value

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import json
 import socket
 from pathlib import Path
@@ -168,3 +169,26 @@ def test_unplayed_interactions_are_reported() -> None:
     models.generate_content(t, model="gemini-2.0-flash-001", contents="b")
     assert player.unplayed == [0]
     assert json.loads(json.dumps(player.played)) == [1]
+
+
+def test_bytes_match_whatever_the_base64_alphabet() -> None:
+    image = bytes(range(250, 256)) * 3  # encodes with '+' and '/' in the standard alphabet
+    standard = base64.b64encode(image).decode()
+    urlsafe = base64.urlsafe_b64encode(image).decode().rstrip("=")
+    assert standard != urlsafe
+
+    def with_data(data: str) -> Interaction:
+        body = {
+            "contents": [
+                {"role": "user", "parts": [{"inline_data": {"mime_type": "image/png", "data": data}}]}
+            ]
+        }
+        return Interaction(
+            Request("POST", f"{GEMINI}:generateContent", (), Body(BodyKind.JSON, json=body)),
+            Response(200, (), Body(BodyKind.JSON, json=answer("a picture"))),
+        )
+
+    player = Player(Cassette((with_data(urlsafe),)))
+    assert player.play(with_data(standard).request).response.body.json == answer("a picture")
+    with pytest.raises(NoMatchError):
+        player.play(with_data(base64.b64encode(image[:-1]).decode()).request)
