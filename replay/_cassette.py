@@ -18,6 +18,7 @@ import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from enum import Enum
+from functools import cached_property
 from pathlib import Path
 
 from genai_min._http import JSON, JSONObject
@@ -71,6 +72,11 @@ class Body:
         if media.startswith("text/") or media.endswith(("json", "xml")) or media == "":
             return cls(BodyKind.TEXT, text=text)
         return cls(BodyKind.BYTES, data=content)
+
+    @cached_property
+    def wire(self) -> bytes:
+        """The bytes on the wire, built once per body (`to_bytes`, cached)."""
+        return self.to_bytes()
 
     def to_bytes(self) -> bytes:
         """Rebuild the bytes on the wire; event streams get the service's CRLF framing back."""
@@ -182,9 +188,10 @@ def load_cassette(path: Path) -> Cassette:
             "genai-replay, or convert foreign cassettes with `genai-replay import`",
             cassette_path=path,
         )
+    blobs = path.parent / BLOB_DIR
     with _reading(path):
         interactions = tuple(
-            _interaction_from_json(item, path.parent / BLOB_DIR)
+            _interaction_from_json(item, blobs)
             for item in _list(document.get("interactions", []), "interactions")
         )
         meta = _meta_from_json(_object(document.get("meta", {}), "meta"))
@@ -219,9 +226,11 @@ def _list(value: object, where: str) -> list[JSON]:
 
 def _headers(value: object, where: str) -> tuple[tuple[str, str], ...]:
     pairs = _object(value, where)
-    if not all(isinstance(v, str) for v in pairs.values()):
-        raise _MalformedError(f"{where} values must be strings")
-    return tuple((k, str(v)) for k, v in pairs.items())
+    items = tuple(pairs.items())
+    for _, v in items:
+        if type(v) is not str:
+            raise _MalformedError(f"{where} values must be strings")
+    return items
 
 
 def _interaction_from_json(value: JSON, blobs: Path) -> Interaction:

@@ -155,7 +155,7 @@ class _CassetteTransport:
         if response.body.kind is BodyKind.SSE:
             stream = self._events(response.body, self.pace)
             return self._http.Response(response.status, headers=headers, stream=stream)
-        return self._http.Response(response.status, headers=headers, content=response.body.to_bytes())
+        return self._http.Response(response.status, headers=headers, content=response.body.wire)
 
 
 class Replaying(_CassetteTransport):
@@ -180,7 +180,10 @@ class Replaying(_CassetteTransport):
         return self._respond(request, await request.aread())
 
     def _respond(self, request: Any, content: bytes) -> Any:
-        return self._build(self.player.answer(to_request(request, content)))
+        response = self.player.answer_wire(request.method, str(request.url), content)
+        if response is None:
+            response = self.player.answer(to_request(request, content))
+        return self._build(response)
 
 
 class Recording(_CassetteTransport):

@@ -12,6 +12,7 @@ import hashlib
 import json
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from urllib.parse import parse_qsl, urlsplit
 
 from genai_min._http import JSON
@@ -31,7 +32,12 @@ class MatchOptions:
 
 def request_key(request: Request, options: MatchOptions = MatchOptions()) -> str:
     """Return the key two requests share exactly when they match."""
-    parts = urlsplit(request.url)
+    return json.dumps([request.method.upper(), *_url_key(request.url, options), body_key(request.body)])
+
+
+@lru_cache(maxsize=4096)
+def _url_key(url: str, options: MatchOptions) -> tuple[str, str, list[tuple[str, str]]]:
+    parts = urlsplit(url)
     path = parts.path
     if options.ignore_api_version:
         path = _VERSION.sub(lambda m: m.group(0).rsplit("/", 1)[0] + "/{version}", path)
@@ -39,7 +45,7 @@ def request_key(request: Request, options: MatchOptions = MatchOptions()) -> str
     query = sorted(
         (k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if k not in IGNORED_QUERY_KEYS
     )
-    return json.dumps([request.method.upper(), host, path, query, body_key(request.body)])
+    return host, path, query
 
 
 def body_key(body: Body) -> str:

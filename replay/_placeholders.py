@@ -20,6 +20,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, replace
+from functools import lru_cache
 from urllib.parse import urlsplit
 
 from genai_min._http import JSON
@@ -45,16 +46,7 @@ class Identity:
     @classmethod
     def of(cls, url: str) -> Identity:
         """Learn the project and location from a Vertex AI URL; other URLs give an empty identity."""
-        parts = urlsplit(url)
-        found = _IN_PATH.search(parts.path)
-        host = _HOST.match(parts.hostname or "")
-        project = found.group(1) if found and not found.group(1).isdigit() else None
-        if project == PROJECT:
-            project = None
-        location = found.group(2) if found else (host.group(1) if host else None)
-        if location == LOCATION.lower() or location == LOCATION:
-            location = None
-        return cls(project, location)
+        return _identity_of(url)
 
     def hide(self, text: str) -> str:
         """Replace this identity's values in `text` with placeholders."""
@@ -80,11 +72,27 @@ class Identity:
 
     def hide_body(self, body: Body) -> Body:
         """Return `body` with this identity's values hidden in every string it holds."""
+        if not self and not _mentions_projects(body):
+            return body  # nothing to hide: the common case, kept cheap
         return map_body(body, self.hide)
 
     def reveal_body(self, body: Body) -> Body:
         """Return `body` with the placeholders in its strings replaced by this identity's values."""
         return map_body(body, self.reveal) if self.project or self.location else body
+
+
+@lru_cache(maxsize=4096)
+def _identity_of(url: str) -> Identity:
+    parts = urlsplit(url)
+    found = _IN_PATH.search(parts.path)
+    host = _HOST.match(parts.hostname or "")
+    project = found.group(1) if found and not found.group(1).isdigit() else None
+    if project == PROJECT:
+        project = None
+    location = found.group(2) if found else (host.group(1) if host else None)
+    if location in (LOCATION, LOCATION.lower()):
+        location = None
+    return Identity(project, location)
 
 
 def map_body(body: Body, fn: Callable[[str], str]) -> Body:
@@ -107,3 +115,21 @@ def map_strings(value: JSON, fn: Callable[[str], str]) -> JSON:
     if isinstance(value, list):
         return [map_strings(v, fn) for v in value]
     return value
+
+
+def _mentions_projects(body: Body) -> bool:
+    if body.kind is BodyKind.JSON:
+        return _any_string(body.json, "projects/")
+    if body.kind is BodyKind.SSE:
+        return any(_any_string(e, "projects/") for e in body.events)
+    return body.kind is BodyKind.TEXT and "projects/" in body.text
+
+
+def _any_string(value: JSON, needle: str) -> bool:
+    if isinstance(value, str):
+        return needle in value
+    if isinstance(value, dict):
+        return any(_any_string(v, needle) for v in value.values())
+    if isinstance(value, list):
+        return any(_any_string(v, needle) for v in value)
+    return False

@@ -114,6 +114,17 @@ class Sanitiser:
         headers = tuple((name, identity.hide(value)) for name, value in self._headers(request.headers))
         return replace(request, url=url, headers=headers, body=identity.hide_body(self._body(body)))
 
+    def matching(self, request: Request) -> Request:
+        """Return the parts of `request` that matching compares (URL and body), sanitised.
+
+        The same result as `request` for those parts, without the headers or the secret log:
+        this is the replaying side's per-request path, kept cheap.
+        """
+        identity = Identity.of(request.url)
+        url = identity.hide(self._url(request.url, SecretLog()))
+        body = identity.hide_body(self._body(request.body))
+        return Request(request.method, url, (), body)
+
     def response(self, response: Response, request_url: str, secrets: SecretLog | None = None) -> Response:
         """Return `response` without credentials, volatile ids or unlisted headers."""
         secrets = secrets if secrets is not None else SecretLog()
@@ -132,6 +143,8 @@ class Sanitiser:
         return tuple((name.lower(), self._text(value)) for name, value in headers if name.lower() in kept)
 
     def _url(self, url: str, secrets: SecretLog) -> str:
+        if "?" not in url:
+            return self._text(url)
         parts = urlsplit(url)
         query = _redact(parse_qsl(parts.query, keep_blank_values=True), SECRET_QUERY_KEYS, secrets)
         return self._text(urlunsplit(parts._replace(query=urlencode(query, safe=":*@/,"))))
