@@ -12,7 +12,8 @@ two values from each request's URL and replaces them in that request and in its 
 
 On replay the incoming request is hidden the same way before matching, so a cassette recorded in one
 project and region replays in any other, and the recorded response gets the caller's project and
-location back. The project number cannot be known on replay and stays a placeholder.
+location back. A project number is given back where the request names one (a tuned model's full
+name); otherwise it cannot be known on replay and stays the placeholder ``PROJECT_NUMBER``.
 """
 
 from __future__ import annotations
@@ -31,21 +32,30 @@ LOCATION = "LOCATION"
 PROJECT_NUMBER = "PROJECT_NUMBER"
 """The placeholders: upper case, so they can never be a real project id or location."""
 
-_IN_PATH = re.compile(r"/projects/([a-z][a-z0-9-]{4,28}[a-z0-9]|\d+)/locations/([a-z0-9-]+)(?=/|$)")
-_HOST = re.compile(r"^([a-z0-9-]+)-aiplatform\.googleapis\.com$")
+_IN_PATH = re.compile(r"/projects/([A-Za-z0-9_-]+)/locations/([A-Za-z0-9_-]+)(?=/|$)")
+_HOST_SUFFIX = r"-aiplatform\.googleapis\.com"
+_HOST = re.compile(rf"^([a-z0-9-]+){_HOST_SUFFIX}$", re.IGNORECASE)
+_PLACEHOLDERS = frozenset({PROJECT, LOCATION, PROJECT_NUMBER, LOCATION.lower()})
 _NUMBER = re.compile(r"(?<=projects/)\d{6,}(?!\w)")
 
 
 @dataclass(frozen=True)
 class Identity:
-    """The project and location one request was sent for (either may be unknown)."""
+    """The project and locations one request was sent for (any may be unknown).
+
+    `location` is the one in the path (``locations/X``), `host_location` the host's prefix
+    (``X-aiplatform.googleapis.com``); they usually agree, but a resource of one region can be
+    named through another region's host.
+    """
 
     project: str | None = None
     location: str | None = None
+    host_location: str | None = None
+    project_number: str | None = None
 
     @classmethod
     def of(cls, url: str) -> Identity:
-        """Learn the project and location from a Vertex AI URL; other URLs give an empty identity."""
+        """Learn the project and locations from a Vertex AI URL; other URLs give an empty identity."""
         return _identity_of(url)
 
     def hide(self, text: str) -> str:
@@ -53,9 +63,9 @@ class Identity:
         if self.project:
             text = re.sub(rf"(?<![\w-]){re.escape(self.project)}(?![\w-])", PROJECT, text)
         if self.location:
-            loc = re.escape(self.location)
-            text = re.sub(rf"(?<=locations/){loc}(?![\w-])", LOCATION, text)
-            text = re.sub(rf"(?<![\w.-]){loc}(?=-aiplatform\.googleapis\.com)", LOCATION, text)
+            text = re.sub(rf"(?<=locations/){re.escape(self.location)}(?![\w-])", LOCATION, text)
+        if self.host_location:
+            text = re.sub(rf"(?<![\w.-]){re.escape(self.host_location)}(?={_HOST_SUFFIX})", LOCATION, text)
         return _NUMBER.sub(PROJECT_NUMBER, text)
 
     def reveal(self, text: str) -> str:
@@ -64,11 +74,14 @@ class Identity:
             text = re.sub(rf"(?<![\w-]){PROJECT}(?![\w-])", self.project, text)
         if self.location:
             text = re.sub(rf"(?<=locations/){LOCATION}(?![\w-])", self.location, text)
-            text = re.sub(rf"(?<![\w.-]){LOCATION}(?=-aiplatform\.googleapis\.com)", self.location, text)
+        if self.host_location:
+            text = re.sub(rf"(?<![\w.-]){LOCATION}(?={_HOST_SUFFIX})", self.host_location, text)
+        if self.project_number:
+            text = re.sub(rf"(?<=projects/){PROJECT_NUMBER}(?!\w)", self.project_number, text)
         return text
 
     def __bool__(self) -> bool:
-        return bool(self.project or self.location)
+        return bool(self.project or self.location or self.host_location or self.project_number)
 
     def hide_body(self, body: Body) -> Body:
         """Return `body` with this identity's values hidden in every string it holds."""
@@ -86,13 +99,15 @@ def _identity_of(url: str) -> Identity:
     parts = urlsplit(url)
     found = _IN_PATH.search(parts.path)
     host = _HOST.match(parts.hostname or "")
-    project = found.group(1) if found and not found.group(1).isdigit() else None
-    if project == PROJECT:
-        project = None
-    location = found.group(2) if found else (host.group(1) if host else None)
-    if location in (LOCATION, LOCATION.lower()):
-        location = None
-    return Identity(project, location)
+    project = found.group(1) if found else None
+    location = found.group(2) if found else None
+    host_location = host.group(1) if host else None
+    return Identity(
+        None if project is None or project.isdigit() or project in _PLACEHOLDERS else project,
+        None if location in _PLACEHOLDERS else location,
+        None if host_location in _PLACEHOLDERS else host_location,
+        project if project is not None and project.isdigit() else None,
+    )
 
 
 def map_body(body: Body, fn: Callable[[str], str]) -> Body:

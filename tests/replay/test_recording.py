@@ -322,3 +322,19 @@ def test_two_threads_recording_into_one_cassette_lose_nothing(tmp_path: Path) ->
         thread.join()
     rec.save()
     assert len(load_cassette(path).interactions) == 50
+
+
+def test_placeholders_are_idempotent_and_keep_each_region_apart() -> None:
+    from replay._placeholders import Identity
+
+    url = (
+        "https://europe-west4-aiplatform.googleapis.com/v1beta1/projects/123456789012/locations/"
+        "us-central1/models/7@1"
+    )
+    hidden = Identity.of(url).hide(url)
+    assert hidden == (
+        "https://LOCATION-aiplatform.googleapis.com/v1beta1/projects/PROJECT_NUMBER/locations/LOCATION/models/7@1"
+    )
+    assert Identity.of(hidden).hide(hidden) == hidden
+    assert Identity.of(url).reveal(hidden) == url
+    assert not Identity.of("https://generativelanguage.googleapis.com/v1beta/models/m:generateContent")
