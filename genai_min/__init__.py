@@ -10,7 +10,10 @@ Plain functions over one shared `Transport`::
 """
 
 from genai_min import aio as aio
+from genai_min import batches as batches
+from genai_min import caches as caches
 from genai_min import chats as chats
+from genai_min import files as files
 from genai_min import models as models
 from genai_min import types as types
 from genai_min._endpoint import Endpoint as Endpoint
@@ -18,11 +21,15 @@ from genai_min._errors import APIError as APIError
 from genai_min._errors import ClientError as ClientError
 from genai_min._errors import ConfigError as ConfigError
 from genai_min._errors import GenAIError as GenAIError
+from genai_min._errors import OperationTimeoutError as OperationTimeoutError
 from genai_min._errors import RequestTimeoutError as RequestTimeoutError
 from genai_min._errors import ResponseError as ResponseError
 from genai_min._errors import ServerError as ServerError
 from genai_min._errors import TransportError as TransportError
 from genai_min._errors import UnsupportedError as UnsupportedError
+from genai_min._files import FileProcessingError as FileProcessingError
+from genai_min._files import FileUploadError as FileUploadError
+from genai_min._files import FileWaitTimeoutError as FileWaitTimeoutError
 from genai_min._http import HttpRequest as HttpRequest
 from genai_min._http import HttpResponse as HttpResponse
 from genai_min._retry import RetryOptions as RetryOptions
@@ -34,9 +41,13 @@ __all__ = [
     "ClientError",
     "ConfigError",
     "Endpoint",
+    "FileProcessingError",
+    "FileUploadError",
+    "FileWaitTimeoutError",
     "GenAIError",
     "HttpRequest",
     "HttpResponse",
+    "OperationTimeoutError",
     "RequestTimeoutError",
     "ResponseError",
     "RetryOptions",
@@ -46,7 +57,10 @@ __all__ = [
     "UnsupportedError",
     "__version__",
     "aio",
+    "batches",
+    "caches",
     "chats",
+    "files",
     "models",
     "types",
 ]

@@ -1,11 +1,16 @@
 """The exceptions `genai_min` raises; every one of them derives from `GenAIError`.
 
+The file errors live in `genai_min._files`, beside the protocol they describe.
+
 GenAIError
  ├── ConfigError             a setting or argument is missing, unknown or malformed (also a ValueError)
  │    └── UnsupportedError   the operation or field does not exist on this backend
  ├── TransportError          the request got no HTTP answer (connection, protocol)
  │    └── RequestTimeoutError
  ├── ResponseError           a success answer that cannot be understood (bad JSON, bad stream framing)
+ │    └── FileUploadError    the resumable upload protocol went wrong (no upload URL, not final)
+ ├── FileProcessingError     an uploaded file became FAILED instead of ACTIVE
+ │    └── FileWaitTimeoutError  it was still PROCESSING when the wait gave up
  ├── OperationTimeoutError   a long-running operation was still running when the wait gave up
  └── APIError                the service answered with an error status or a stream error event
       ├── ClientError        4xx

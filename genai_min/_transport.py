@@ -163,6 +163,7 @@ class Transport:
                 content = response.read()
         finally:
             response.close()
+            _release(response)
         result = _to_response(response, content)
         if not response.is_success:
             raise APIError.from_response(result)
@@ -229,6 +230,7 @@ class Transport:
                 content = await response.aread()
         finally:
             await response.aclose()
+            _release(response)
         result = _to_response(response, content)
         if not response.is_success:
             raise APIError.from_response(result)
@@ -377,6 +379,15 @@ def _mapped_errors(request: HttpRequest) -> Iterator[None]:
         ) from exc
     except httpx.StreamError as exc:
         raise TransportError(f"{request.method} {request.path}: {exc}", request=request) from exc
+
+
+def _release(response: httpx.Response) -> None:
+    """Break the reference cycle httpx makes between a response and its stream, once closed.
+
+    Without this the request, and the body it holds (an upload chunk), lives until the garbage
+    collector next runs, so a large upload would hold many chunks at once.
+    """
+    response.stream = httpx.ByteStream(b"")
 
 
 def _to_response(response: httpx.Response, content: bytes) -> HttpResponse:

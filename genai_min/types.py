@@ -3,6 +3,24 @@
 Requests accept these models or plain dicts with the same (snake_case or camelCase) keys.
 """
 
+from genai_min._batches import BatchJob as BatchJob
+from genai_min._batches import BatchJobDestination as BatchJobDestination
+from genai_min._batches import BatchJobOutputInfo as BatchJobOutputInfo
+from genai_min._batches import BatchJobSource as BatchJobSource
+from genai_min._batches import BatchStats as BatchStats
+from genai_min._batches import CompletionStats as CompletionStats
+from genai_min._batches import CreateBatchJobConfig as CreateBatchJobConfig
+from genai_min._batches import DeleteResourceJob as DeleteResourceJob
+from genai_min._batches import InlinedRequest as InlinedRequest
+from genai_min._batches import InlinedResponse as InlinedResponse
+from genai_min._batches import JobError as JobError
+from genai_min._batches import JobState as JobState
+from genai_min._batches import ListBatchJobsConfig as ListBatchJobsConfig
+from genai_min._caches import CachedContent as CachedContent
+from genai_min._caches import CachedContentUsageMetadata as CachedContentUsageMetadata
+from genai_min._caches import CreateCachedContentConfig as CreateCachedContentConfig
+from genai_min._caches import ListCachedContentsConfig as ListCachedContentsConfig
+from genai_min._caches import UpdateCachedContentConfig as UpdateCachedContentConfig
 from genai_min._content import Blob as Blob
 from genai_min._content import CodeExecutionResult as CodeExecutionResult
 from genai_min._content import Content as Content
@@ -17,6 +35,13 @@ from genai_min._content import Part as Part
 from genai_min._content import PartUnion as PartUnion
 from genai_min._content import UserContent as UserContent
 from genai_min._content import VideoMetadata as VideoMetadata
+from genai_min._files import DeleteFileResponse as DeleteFileResponse
+from genai_min._files import File as File
+from genai_min._files import FileSource as FileSource
+from genai_min._files import FileState as FileState
+from genai_min._files import FileStatus as FileStatus
+from genai_min._files import ListFilesConfig as ListFilesConfig
+from genai_min._files import UploadFileConfig as UploadFileConfig
 from genai_min._generation import GenerateContentConfig as GenerateContentConfig
 from genai_min._generation import SafetySetting as SafetySetting
 from genai_min._generation import ThinkingConfig as ThinkingConfig
@@ -52,9 +77,17 @@ from genai_min._tools import ToolConfig as ToolConfig
 __all__ = [
     "AsyncPager",
     "AutomaticFunctionCallingConfig",
+    "BatchJob",
+    "BatchJobDestination",
+    "BatchJobOutputInfo",
+    "BatchJobSource",
+    "BatchStats",
     "Blob",
+    "CachedContent",
+    "CachedContentUsageMetadata",
     "Candidate",
     "CodeExecutionResult",
+    "CompletionStats",
     "ComputeTokensResponse",
     "Content",
     "ContentEmbedding",
@@ -63,18 +96,33 @@ __all__ = [
     "ContentUnion",
     "CountTokensConfig",
     "CountTokensResponse",
+    "CreateBatchJobConfig",
+    "CreateCachedContentConfig",
+    "DeleteFileResponse",
     "DeleteModelResponse",
+    "DeleteResourceJob",
     "EmbedContentConfig",
     "EmbedContentMetadata",
     "EmbedContentResponse",
     "ExecutableCode",
+    "File",
     "FileData",
+    "FileSource",
+    "FileState",
+    "FileStatus",
     "FunctionCall",
     "FunctionCallingConfig",
     "FunctionDeclaration",
     "FunctionResponse",
     "GenerateContentConfig",
     "GenerateContentResponse",
+    "InlinedRequest",
+    "InlinedResponse",
+    "JobError",
+    "JobState",
+    "ListBatchJobsConfig",
+    "ListCachedContentsConfig",
+    "ListFilesConfig",
     "ListModelsConfig",
     "ModalityTokenCount",
     "Model",
@@ -91,7 +139,9 @@ __all__ = [
     "Tool",
     "ToolConfig",
     "TunedModelInfo",
+    "UpdateCachedContentConfig",
     "UpdateModelConfig",
+    "UploadFileConfig",
     "UsageMetadata",
     "UserContent",
     "VideoMetadata",

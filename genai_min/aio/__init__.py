@@ -1,6 +1,9 @@
 """Async twins of `genai_min`'s resource modules: same arguments and results, awaited."""
 
+from genai_min.aio import batches as batches
+from genai_min.aio import caches as caches
 from genai_min.aio import chats as chats
+from genai_min.aio import files as files
 from genai_min.aio import models as models
 
-__all__ = ["chats", "models"]
+__all__ = ["batches", "caches", "chats", "files", "models"]
