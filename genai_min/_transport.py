@@ -13,6 +13,7 @@ import math
 import platform
 import time
 from collections.abc import AsyncIterator, Iterator, Mapping
+from dataclasses import replace
 from types import TracebackType
 from typing import TYPE_CHECKING, Self
 
@@ -69,7 +70,7 @@ class Transport:
         transport: httpx.BaseTransport | None = None,
         async_transport: httpx.AsyncBaseTransport | None = None,
     ) -> None:
-        self.endpoint: Endpoint = resolve_endpoint(
+        self._endpoint: Endpoint = resolve_endpoint(
             api_key=api_key,
             vertexai=vertexai,
             project=project,
@@ -77,7 +78,7 @@ class Transport:
             api_version=api_version,
             base_url=base_url,
         )
-        if credentials is not None and not (self.endpoint.is_vertex and not self.endpoint.is_express):
+        if credentials is not None and not (self._endpoint.is_vertex and not self._endpoint.is_express):
             raise ConfigError("credentials= applies to Vertex AI with a project; pass vertexai=True")
         self._credentials = credentials
         self._auth: VertexAuth | None = None
@@ -92,7 +93,7 @@ class Transport:
         self._async_client: httpx.AsyncClient | None = None
 
     def __repr__(self) -> str:
-        e = self.endpoint
+        e = self._endpoint
         where = f"project={e.project!r}, location={e.location!r}" if e.project or e.location else ""
         backend = "vertex" if e.is_vertex else "gemini"
         return f"<Transport {backend} {e.base_url}{e.api_version} {where}>".replace(" >", ">")
@@ -100,7 +101,7 @@ class Transport:
     @property
     def is_vertex(self) -> bool:
         """Tell whether requests go to Vertex AI (True) or the Gemini Developer API (False)."""
-        return self.endpoint.is_vertex
+        return self._endpoint.is_vertex
 
     # -- clients -------------------------------------------------------------------------------
 
@@ -314,26 +315,30 @@ class Transport:
         return self._auth
 
     def _needs_project(self) -> bool:
-        e = self.endpoint
+        e = self._endpoint
         return e.is_vertex and not e.is_express and e.project is None
 
-    def _url(self, request: HttpRequest) -> str:
-        if request.is_absolute:
-            return request.path
-        project = self.endpoint.project
+    @property
+    def endpoint(self) -> Endpoint:
+        """The resolved service address; on Vertex AI with no project given, ADC's project.
+
+        Reading it the first time on such a transport loads application-default credentials
+        (once), so that request bodies naming resources (cache models, batch names) hold the
+        project too, not only URLs.
+        """
         if self._needs_project():
             project = self._vertex_auth().default_project(self.client)
             if project is None:
                 raise ConfigError("Vertex AI needs a project: pass project=... or set GOOGLE_CLOUD_PROJECT")
-            self.endpoint = Endpoint(
-                True,
-                self.endpoint.base_url,
-                self.endpoint.api_version,
-                project=project,
-                location=self.endpoint.location,
-            )
-        return self.endpoint.versioned_url(
-            request.method, request.path, is_upload=request.is_upload, project=project
+            self._endpoint = replace(self._endpoint, project=project)
+        return self._endpoint
+
+    def _url(self, request: HttpRequest) -> str:
+        if request.is_absolute:
+            return request.path
+        endpoint = self.endpoint
+        return endpoint.versioned_url(
+            request.method, request.path, is_upload=request.is_upload, project=endpoint.project
         )
 
     def _build(

@@ -469,12 +469,6 @@ async def test_async_twins_send_the_same_requests(stub: Stub) -> None:
 # -- what needs a change elsewhere ------------------------------------------------------------
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="genai_min.Transport resolves an ADC project only when it builds the URL, so request bodies "
-    "built before the first request cannot name it: needs a public Transport.resolved_endpoint() "
-    "(and an async twin) that caches.create can call first",
-)
 def test_vertex_project_from_application_default_credentials_names_the_cache_model(
     stub: Stub, monkeypatch: pytest.MonkeyPatch
 ) -> None:

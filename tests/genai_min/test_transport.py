@@ -794,11 +794,10 @@ def test_project_from_application_default_credentials(monkeypatch: pytest.Monkey
     stub.reply({})
     mock = httpx.MockTransport(stub.handle)
     with genai_min.Transport(vertexai=True, location="us-central1", transport=mock) as t:
-        assert calls == []
-        assert t.endpoint.project is None
+        assert calls == []  # building the transport loads nothing
         t.send(GENERATE)
         t.send(GENERATE)
-        assert t.endpoint.project == "adc-project"
+        assert t.endpoint.project == "adc-project"  # request bodies can name it too
     assert calls == [{"scopes": ["https://www.googleapis.com/auth/cloud-platform"]}]
     assert "/v1beta1/projects/adc-project/locations/us-central1/models/m:generateContent" in stub.urls[0]
     assert stub.urls[0] == stub.urls[1]
