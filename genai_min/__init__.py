@@ -15,6 +15,8 @@ from genai_min import caches as caches
 from genai_min import chats as chats
 from genai_min import files as files
 from genai_min import models as models
+from genai_min import operations as operations
+from genai_min import tunings as tunings
 from genai_min import types as types
 from genai_min._endpoint import Endpoint as Endpoint
 from genai_min._errors import APIError as APIError
@@ -62,5 +64,7 @@ __all__ = [
     "chats",
     "files",
     "models",
+    "operations",
+    "tunings",
     "types",
 ]

@@ -13,11 +13,18 @@ The async twins, with the same arguments and results, are in `genai_min.aio.mode
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 
+from genai_min import _media as media
 from genai_min import _model_requests as wire
 from genai_min._afc import FunctionCallingLoop, run_call
 from genai_min._generation import coerce_config, generate_body
+from genai_min._media import (
+    EditImageResponse,
+    GenerateImagesResponse,
+    GenerateVideosOperation,
+    UpscaleImageResponse,
+)
 from genai_min._model_info import DeleteModelResponse, Model
 from genai_min._pager import Page, Pager
 from genai_min._responses import GenerateContentResponse
@@ -114,3 +121,61 @@ def delete(t: Transport, *, model: str) -> DeleteModelResponse:
     """Delete a tuned model."""
     request = wire.delete_model_request(t.endpoint, model)
     return wire.parse_delete_model(t.send(request).json())
+
+
+def generate_images(
+    t: Transport, *, model: str, prompt: str, config: object = None
+) -> GenerateImagesResponse:
+    """Generate images from a prompt with an Imagen model.
+
+    >>> response = models.generate_images(
+    ...     t, model="imagen-3.0-generate-002", prompt="An umbrella in the rain",
+    ...     config={"number_of_images": 1, "output_mime_type": "image/jpeg"},
+    ... )
+    >>> response.generated_images[0].image.save("umbrella.jpg")
+    """
+    request = media.generate_images_request(t.endpoint, model, prompt, config)
+    return media.parse_images(GenerateImagesResponse, t.send(request).json())
+
+
+def upscale_image(
+    t: Transport, *, model: str, image: object, upscale_factor: str, config: object = None
+) -> UpscaleImageResponse:
+    """Upscale an `Image` by `upscale_factor` (``"x2"`` or ``"x4"``); Vertex AI only."""
+    request = media.upscale_image_request(t.endpoint, model, image, upscale_factor, config)
+    return media.parse_images(UpscaleImageResponse, t.send(request).json())
+
+
+def edit_image(
+    t: Transport, *, model: str, prompt: str, reference_images: Iterable[object], config: object = None
+) -> EditImageResponse:
+    """Edit an image as `prompt` says, guided by reference images (raw, mask, ...); Vertex AI only.
+
+    >>> raw = types.RawReferenceImage(reference_id=1, reference_image=image)
+    >>> mask = types.MaskReferenceImage(reference_id=2, config={"mask_mode": "MASK_MODE_BACKGROUND"})
+    >>> models.edit_image(t, model="imagen-3.0-capability-001", prompt="Sunlight and clear sky",
+    ...                   reference_images=[raw, mask], config={"edit_mode": "EDIT_MODE_INPAINT_INSERTION"})
+    """
+    request = media.edit_image_request(t.endpoint, model, prompt, reference_images, config)
+    return media.parse_images(EditImageResponse, t.send(request).json())
+
+
+def generate_videos(
+    t: Transport,
+    *,
+    model: str,
+    prompt: str | None = None,
+    image: object = None,
+    video: object = None,
+    config: object = None,
+) -> GenerateVideosOperation:
+    """Start generating videos with a Veo model from a prompt, a first image or a video to extend.
+
+    The answer is an operation: wait for it with `operations.wait`, then read its result.
+
+    >>> operation = models.generate_videos(t, model="veo-2.0-generate-001", prompt="A neon cat")
+    >>> operation = operations.wait(t, operation, interval=20)
+    >>> operation.result.generated_videos[0].video.save("cat.mp4")
+    """
+    request = media.generate_videos_request(t.endpoint, model, prompt, image, video, config)
+    return media.parse_video_operation(t.send(request).json())

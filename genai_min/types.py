@@ -45,6 +45,31 @@ from genai_min._files import UploadFileConfig as UploadFileConfig
 from genai_min._generation import GenerateContentConfig as GenerateContentConfig
 from genai_min._generation import SafetySetting as SafetySetting
 from genai_min._generation import ThinkingConfig as ThinkingConfig
+from genai_min._lro import Pollable as Pollable
+from genai_min._media import ControlReferenceConfig as ControlReferenceConfig
+from genai_min._media import ControlReferenceImage as ControlReferenceImage
+from genai_min._media import EditImageConfig as EditImageConfig
+from genai_min._media import EditImageResponse as EditImageResponse
+from genai_min._media import GeneratedImage as GeneratedImage
+from genai_min._media import GeneratedVideo as GeneratedVideo
+from genai_min._media import GenerateImagesConfig as GenerateImagesConfig
+from genai_min._media import GenerateImagesResponse as GenerateImagesResponse
+from genai_min._media import GenerateVideosConfig as GenerateVideosConfig
+from genai_min._media import GenerateVideosOperation as GenerateVideosOperation
+from genai_min._media import GenerateVideosResponse as GenerateVideosResponse
+from genai_min._media import Image as Image
+from genai_min._media import MaskReferenceConfig as MaskReferenceConfig
+from genai_min._media import MaskReferenceImage as MaskReferenceImage
+from genai_min._media import RawReferenceImage as RawReferenceImage
+from genai_min._media import SafetyAttributes as SafetyAttributes
+from genai_min._media import StyleReferenceConfig as StyleReferenceConfig
+from genai_min._media import StyleReferenceImage as StyleReferenceImage
+from genai_min._media import SubjectReferenceConfig as SubjectReferenceConfig
+from genai_min._media import SubjectReferenceImage as SubjectReferenceImage
+from genai_min._media import UpscaleImageConfig as UpscaleImageConfig
+from genai_min._media import UpscaleImageResponse as UpscaleImageResponse
+from genai_min._media import Video as Video
+from genai_min._media import VideoGenerationReferenceImage as VideoGenerationReferenceImage
 from genai_min._model_info import DeleteModelResponse as DeleteModelResponse
 from genai_min._model_info import ListModelsConfig as ListModelsConfig
 from genai_min._model_info import Model as Model
@@ -73,6 +98,13 @@ from genai_min._tools import FunctionCallingConfig as FunctionCallingConfig
 from genai_min._tools import FunctionDeclaration as FunctionDeclaration
 from genai_min._tools import Tool as Tool
 from genai_min._tools import ToolConfig as ToolConfig
+from genai_min._tunings import CreateTuningJobConfig as CreateTuningJobConfig
+from genai_min._tunings import ListTuningJobsConfig as ListTuningJobsConfig
+from genai_min._tunings import TunedModel as TunedModel
+from genai_min._tunings import TuningDataset as TuningDataset
+from genai_min._tunings import TuningExample as TuningExample
+from genai_min._tunings import TuningJob as TuningJob
+from genai_min._tunings import TuningValidationDataset as TuningValidationDataset
 
 __all__ = [
     "AsyncPager",
@@ -94,13 +126,18 @@ __all__ = [
     "ContentEmbeddingStatistics",
     "ContentListUnion",
     "ContentUnion",
+    "ControlReferenceConfig",
+    "ControlReferenceImage",
     "CountTokensConfig",
     "CountTokensResponse",
     "CreateBatchJobConfig",
     "CreateCachedContentConfig",
+    "CreateTuningJobConfig",
     "DeleteFileResponse",
     "DeleteModelResponse",
     "DeleteResourceJob",
+    "EditImageConfig",
+    "EditImageResponse",
     "EmbedContentConfig",
     "EmbedContentMetadata",
     "EmbedContentResponse",
@@ -116,6 +153,14 @@ __all__ = [
     "FunctionResponse",
     "GenerateContentConfig",
     "GenerateContentResponse",
+    "GenerateImagesConfig",
+    "GenerateImagesResponse",
+    "GenerateVideosConfig",
+    "GenerateVideosOperation",
+    "GenerateVideosResponse",
+    "GeneratedImage",
+    "GeneratedVideo",
+    "Image",
     "InlinedRequest",
     "InlinedResponse",
     "JobError",
@@ -124,25 +169,44 @@ __all__ = [
     "ListCachedContentsConfig",
     "ListFilesConfig",
     "ListModelsConfig",
+    "ListTuningJobsConfig",
+    "MaskReferenceConfig",
+    "MaskReferenceImage",
     "ModalityTokenCount",
     "Model",
     "ModelContent",
     "Pager",
     "Part",
     "PartUnion",
+    "Pollable",
     "PromptFeedback",
+    "RawReferenceImage",
+    "SafetyAttributes",
     "SafetyRating",
     "SafetySetting",
     "Schema",
+    "StyleReferenceConfig",
+    "StyleReferenceImage",
+    "SubjectReferenceConfig",
+    "SubjectReferenceImage",
     "ThinkingConfig",
     "TokensInfo",
     "Tool",
     "ToolConfig",
+    "TunedModel",
     "TunedModelInfo",
+    "TuningDataset",
+    "TuningExample",
+    "TuningJob",
+    "TuningValidationDataset",
     "UpdateCachedContentConfig",
     "UpdateModelConfig",
     "UploadFileConfig",
+    "UpscaleImageConfig",
+    "UpscaleImageResponse",
     "UsageMetadata",
     "UserContent",
+    "Video",
+    "VideoGenerationReferenceImage",
     "VideoMetadata",
 ]
