@@ -49,6 +49,8 @@ class Body:
     events: tuple[JSON, ...] = ()
     text: str = ""
     data: bytes = b""
+    delays: tuple[float, ...] = ()
+    """For a stream recorded with timing: seconds before each event (the first from the response)."""
 
     @classmethod
     def from_bytes(cls, content: bytes, content_type: str = "") -> Body:
@@ -264,7 +266,13 @@ def _body_from_json(value: JSON, blobs: Path) -> Body:
     if "json" in body:
         return Body(BodyKind.JSON, json=body["json"])
     if "sse" in body:
-        return Body(BodyKind.SSE, events=tuple(_list(body["sse"], "an event stream")))
+        events = tuple(_list(body["sse"], "an event stream"))
+        delays = tuple(_list(body.get("delays", []), "stream delays"))
+        if delays and (
+            len(delays) != len(events) or not all(isinstance(d, int | float) and d >= 0 for d in delays)
+        ):
+            raise _MalformedError("stream delays must be one non-negative number per event")
+        return Body(BodyKind.SSE, events=events, delays=delays)  # type: ignore[arg-type]
     if "text" in body:
         if not isinstance(body["text"], str):
             raise _MalformedError("a text body must be a string")
@@ -308,6 +316,8 @@ def _body_to_json(body: Body, blobs: Path) -> JSON:
     if body.kind is BodyKind.JSON:
         return {"json": body.json}
     if body.kind is BodyKind.SSE:
+        if body.delays:
+            return {"sse": list(body.events), "delays": list(body.delays)}
         return {"sse": list(body.events)}
     if body.kind is BodyKind.TEXT:
         return {"text": body.text}

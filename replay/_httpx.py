@@ -18,9 +18,11 @@ not inherit from both.)
 
 from __future__ import annotations
 
+import re
 import time
 import zlib
 from collections.abc import AsyncIterator, Callable, Iterator
+from dataclasses import replace
 from typing import Any, ClassVar
 
 import httpx
@@ -52,25 +54,32 @@ def response_headers(response: Response) -> dict[str, str]:
     return headers
 
 
+RECORDED = "recorded"
+"""``ReplayTransport(pace="recorded")`` replays streams with the delays recorded between events."""
+
+
 class _Events:
     """A replayed event stream, one event per chunk, optionally paced."""
 
-    def __init__(self, body: Body, pace: float) -> None:
+    def __init__(self, body: Body, pace: float | str) -> None:
         self._chunks = [Body(BodyKind.SSE, events=(e,)).to_bytes() for e in body.events]
-        self._pace = pace
+        if pace == RECORDED:
+            self._delays = list(body.delays) or [0.0] * len(self._chunks)
+        else:
+            self._delays = [0.0] + [float(pace)] * (len(self._chunks) - 1)
 
     def __iter__(self) -> Iterator[bytes]:
-        for index, chunk in enumerate(self._chunks):
-            if index and self._pace:
-                time.sleep(self._pace)
+        for delay, chunk in zip(self._delays, self._chunks, strict=True):
+            if delay:
+                time.sleep(delay)
             yield chunk
 
     async def __aiter__(self) -> AsyncIterator[bytes]:
         import asyncio
 
-        for index, chunk in enumerate(self._chunks):
-            if index and self._pace:
-                await asyncio.sleep(self._pace)
+        for delay, chunk in zip(self._delays, self._chunks, strict=True):
+            if delay:
+                await asyncio.sleep(delay)
             yield chunk
 
     def close(self) -> None:
@@ -83,26 +92,28 @@ class _Events:
 class _Tee:
     """Pass a response body through to the caller while keeping a copy for the recorder."""
 
-    def __init__(self, inner: Any, done: Callable[[bytes, bool], None]) -> None:
+    def __init__(self, inner: Any, done: Callable[[bytes, list[float]], None]) -> None:
         self._inner = inner
         self._done = done
         self._chunks: list[bytes] = []
-        self._complete = False
+        self._arrivals: list[float] = []
         self._finished = False
 
     def __iter__(self) -> Iterator[bytes]:
         for chunk in self._inner:
-            self._chunks.append(chunk)
+            self._keep(chunk)
             yield chunk
-        self._complete = True
         self._finish()
 
     async def __aiter__(self) -> AsyncIterator[bytes]:
         async for chunk in self._inner:
-            self._chunks.append(chunk)
+            self._keep(chunk)
             yield chunk
-        self._complete = True
         self._finish()
+
+    def _keep(self, chunk: bytes) -> None:
+        self._chunks.append(chunk)
+        self._arrivals.append(time.monotonic())
 
     def close(self) -> None:
         """Close the real stream and hand what was read to the recorder."""
@@ -121,7 +132,7 @@ class _Tee:
     def _finish(self) -> None:
         if not self._finished:
             self._finished = True
-            self._done(b"".join(self._chunks), self._complete)
+            self._done(b"".join(self._chunks), _event_times(self._chunks, self._arrivals))
             self._chunks = []
 
 
@@ -148,7 +159,7 @@ class _CassetteTransport:
 
     _http: ClassVar[type[_Http]] = _Http
     _events: ClassVar[type[_Events]] = _EventStream
-    pace: float = 0.0
+    pace: float | str = 0.0
 
     def _build(self, response: Response) -> Any:
         headers = response_headers(response)
@@ -161,13 +172,15 @@ class _CassetteTransport:
 class Replaying(_CassetteTransport):
     """An httpx transport (sync and async) that answers from a cassette and never opens a socket.
 
-    `pace` spaces replayed stream events by that many seconds (0, the default, sends them at once).
+    `pace` spaces replayed stream events by that many seconds (0, the default, sends them at once);
+    ``pace="recorded"`` replays each stream with the delays recorded between its events (recorded with
+    ``Recorder(timing=True)``; a stream recorded without them is sent at once).
 
     >>> t = genai_min.Transport(api_key="any", transport=ReplayTransport(player),
     ...                         async_transport=ReplayTransport(player))
     """
 
-    def __init__(self, player: Player, *, pace: float = 0.0) -> None:
+    def __init__(self, player: Player, *, pace: float | str = 0.0) -> None:
         self.player = player
         self.pace = pace
 
@@ -267,9 +280,14 @@ class Recording(_CassetteTransport):
         encoding = response.headers.get("content-encoding", "identity").lower()
         content_type = response.headers.get("content-type", "")
 
-        def done(content: bytes, complete: bool) -> None:
-            del complete  # what was read is what the caller saw; a cut stream is recorded as cut
+        started = time.monotonic()
+
+        def done(content: bytes, event_times: list[float]) -> None:
+            # What was read is what the caller saw: a stream the caller left early is kept as read.
             body = Body.from_bytes(_decoded(content, encoding), content_type)
+            if self.recorder.timing and body.kind is BodyKind.SSE and len(event_times) == len(body.events):
+                gaps = [b - a for a, b in zip([started, *event_times], event_times, strict=False)]
+                body = replace(body, delays=tuple(round(max(g, 0.0), 3) for g in gaps))
             kept = tuple((k, v) for k, v in headers if k.lower() != "content-encoding")
             self.recorder.finish(pending, Response(status, kept, body))
 
@@ -283,6 +301,23 @@ class ReplayTransport(Replaying, httpx.BaseTransport, httpx.AsyncBaseTransport):
 
 class RecordingTransport(Recording, httpx.BaseTransport, httpx.AsyncBaseTransport):
     __doc__ = Recording.__doc__
+
+
+_EVENT_END = re.compile(rb"\r\n\r\n|\n\n|\r\r")
+
+
+def _event_times(chunks: list[bytes], arrivals: list[float]) -> list[float]:
+    """Return, for each event in the stream, when the chunk that completed it arrived."""
+    times: list[float] = []
+    offset = 0
+    ends = iter(m.end() for m in _EVENT_END.finditer(b"".join(chunks)))
+    end = next(ends, None)
+    for chunk, arrival in zip(chunks, arrivals, strict=True):
+        offset += len(chunk)
+        while end is not None and end <= offset:
+            times.append(arrival)
+            end = next(ends, None)
+    return times
 
 
 def _decoded(content: bytes, encoding: str) -> bytes:

@@ -41,6 +41,8 @@ class Recorder:
 
     `previous` is the cassette already on disk, if any: with `extend` the new interactions are added
     after its own (recording what is missing); without, they replace it (re-recording everything).
+    With `timing`, streams keep the delay before each event, for replaying at the original pace
+    (off by default: timings differ on every recording, which would make re-recording noisy).
     `canonical` rewrites the address that was really called (the emulator's) into the service's
     canonical URL, in request URLs and wherever the address appears in headers and bodies.
     """
@@ -51,6 +53,7 @@ class Recorder:
     previous: Cassette | None = None
     extend: bool = False
     canonical: Callable[[str], str] | None = None
+    timing: bool = False
     secrets: SecretLog = field(default_factory=SecretLog)
     _slots: list[Interaction | Pending] = field(default_factory=list, init=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, init=False)

@@ -338,3 +338,48 @@ def test_placeholders_are_idempotent_and_keep_each_region_apart() -> None:
     assert Identity.of(hidden).hide(hidden) == hidden
     assert Identity.of(url).reveal(hidden) == url
     assert not Identity.of("https://generativelanguage.googleapis.com/v1beta/models/m:generateContent")
+
+
+def test_streams_can_keep_and_replay_their_original_pace(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import replay._httpx as adapter
+    clock = [100.0]
+    monkeypatch.setattr(adapter.time, "monotonic", lambda: clock[0])
+
+    class Paced(httpx.SyncByteStream):
+        def __iter__(self) -> Iterator[bytes]:
+            for i, gap in enumerate((0.25, 1.5, 0.5)):
+                clock[0] += gap
+                yield f"data: {json.dumps(reply(f'part {i}'))}\r\n\r\n".encode()
+
+    def stream(request: httpx.Request) -> httpx.Response:
+        request.read()
+        return httpx.Response(200, headers={"content-type": "text/event-stream"}, stream=Paced())
+
+    path = tmp_path / "c.json"
+    rec = recorder(path, timing=True)
+    list(
+        models.generate_content_stream(
+            gemini(RecordingTransport(rec, inner=httpx.MockTransport(stream))), model=MODEL, contents="go"
+        )
+    )
+    rec.save()
+    assert json.loads(path.read_text())["interactions"][0]["response"]["body"]["delays"] == [0.25, 1.5, 0.5]
+
+    slept: list[float] = []
+    monkeypatch.setattr(adapter.time, "sleep", slept.append)
+    paced = gemini(ReplayTransport(Player(load_cassette(path)), pace="recorded"))
+    assert [c.text for c in models.generate_content_stream(paced, model=MODEL, contents="go")] == [
+        "part 0",
+        "part 1",
+        "part 2",
+    ]
+    assert slept == [0.25, 1.5, 0.5]
+    slept.clear()
+    list(
+        models.generate_content_stream(
+            gemini(ReplayTransport(Player(load_cassette(path)))), model=MODEL, contents="go"
+        )
+    )
+    assert slept == []  # by default a replayed stream is sent at once
