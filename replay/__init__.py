@@ -35,6 +35,11 @@ from replay._sanitiser import RegexRule as RegexRule
 from replay._sanitiser import Sanitiser as Sanitiser
 from replay._sanitiser import SecretLog as SecretLog
 from replay._sanitiser import find_credentials as find_credentials
+from replay._schemas import Operation as Operation
+from replay._schemas import Violation as Violation
+from replay._schemas import check_request as check_request
+from replay._schemas import check_response as check_response
+from replay._schemas import find_operation as find_operation
 
 __all__ = [
     "Body",
@@ -48,6 +53,7 @@ __all__ = [
     "MatchOptions",
     "Meta",
     "NoMatchError",
+    "Operation",
     "Player",
     "Recorder",
     "RecordingTransport",
@@ -58,8 +64,12 @@ __all__ = [
     "Response",
     "Sanitiser",
     "SecretLog",
+    "Violation",
     "__version__",
+    "check_request",
+    "check_response",
     "find_credentials",
+    "find_operation",
     "load_cassette",
     "save_cassette",
 ]

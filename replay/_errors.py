@@ -41,14 +41,22 @@ class CredentialLeakError(ReplayError):
 class NoMatchError(ReplayError):
     """While replaying, a request matched no recorded interaction; nothing was sent.
 
-    `request` is the (sanitised) request, `cassette_path` the cassette searched, and
-    `differences` the path-level differences from the closest recorded request.
+    `request` is the (sanitised) request, `cassette_path` the cassette searched, `differences`
+    the path-level differences from the closest recorded request, and `violations` where the
+    request breaks the API's schema (``path: message``).
     """
 
     def __init__(
-        self, message: str, *, cassette_path: Path | None, request: object, differences: list[str]
+        self,
+        message: str,
+        *,
+        cassette_path: Path | None,
+        request: object,
+        differences: list[str],
+        violations: list[str] | None = None,
     ) -> None:
         super().__init__(message)
         self.cassette_path = cassette_path
         self.request = request
         self.differences = differences
+        self.violations = violations or []

@@ -11,12 +11,13 @@ import threading
 from dataclasses import replace
 from pathlib import Path
 
-from replay._cassette import Cassette, Interaction, Request, Response
+from replay._cassette import BodyKind, Cassette, Interaction, Request, Response
 from replay._diff import closest, differences
 from replay._errors import NoMatchError
 from replay._matchers import MatchOptions, request_key
 from replay._placeholders import Identity
 from replay._sanitiser import Sanitiser
+from replay._schemas import Violation, check_request
 
 RECORD_HINT = "re-run with --genai-replay-mode=new_episodes to record it"
 
@@ -126,5 +127,22 @@ class Player:
             diff = differences(nearest, request)
             lines.append(f"closest recorded request: {nearest.method} {nearest.url}, which differs at:")
             lines.extend(f"  {line}" for line in diff[:20])
+        violations = _violations(request)
+        if violations:
+            lines.append("the new request breaks the API's schema at:")
+            lines.extend(f"  {v.path or '(the body)'}: {v.message}" for v in violations[:20])
         lines.append(RECORD_HINT)
-        return NoMatchError("\n".join(lines), cassette_path=self.path, request=request, differences=diff)
+        return NoMatchError(
+            "\n".join(lines),
+            cassette_path=self.path,
+            request=request,
+            differences=diff,
+            violations=[f"{v.path}: {v.message}" for v in violations],
+        )
+
+
+def _violations(request: Request) -> list[Violation]:
+    """Return the schema violations of a request's JSON body ([] when it has none or no schema)."""
+    if request.body.kind is not BodyKind.JSON:
+        return []
+    return check_request(request.method, request.url, request.body.json)

@@ -8,6 +8,7 @@ import socket
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
 from google.oauth2.credentials import Credentials
 
@@ -161,6 +162,26 @@ def test_a_miss_names_the_cassette_the_difference_and_the_fix(tmp_path: Path) ->
     assert message.splitlines()[-1] == "re-run with --genai-replay-mode=new_episodes to record it"
     assert caught.value.cassette_path == path
     assert caught.value.differences
+    assert caught.value.violations == []  # a valid request: no schema section
+    assert "schema" not in message
+
+
+def test_a_miss_shows_where_the_new_request_breaks_the_schema() -> None:
+    player = Player(Cassette((generate(GEMINI, "Why is the sky blue?", "x"),)))
+    client = httpx.Client(transport=ReplayTransport(player))
+    body = {
+        "contents": [{"role": "user", "parts": [{"text": "hi"}]}],
+        "generationConfig": {"temprature": 0.5},
+    }
+    with pytest.raises(NoMatchError) as caught:
+        client.post(f"{GEMINI}:generateContent", json=body)
+    message = str(caught.value)
+    assert "the new request breaks the API's schema at:" in message
+    assert "generationConfig.temprature: unknown field 'temprature' (did you mean 'temperature'?)" in message
+    assert caught.value.violations == [
+        "generationConfig.temprature: unknown field 'temprature' (did you mean 'temperature'?)"
+    ]
+    assert message.splitlines()[-1] == "re-run with --genai-replay-mode=new_episodes to record it"
 
 
 def test_unplayed_interactions_are_reported() -> None:

@@ -22,7 +22,16 @@ from google.oauth2.credentials import Credentials
 
 import genai_min
 from genai_min import aio, chats, models
-from replay import Meta, Player, Recorder, RecordingTransport, ReplayTransport, load_cassette
+from replay import (
+    Meta,
+    Player,
+    Recorder,
+    RecordingTransport,
+    ReplayTransport,
+    check_request,
+    find_operation,
+    load_cassette,
+)
 from tests.genai_min.test_sdk_parity import MODEL, TUNED, answer, get_current_weather
 
 NUMBER = TUNED.split("/")[1]
@@ -130,6 +139,11 @@ def test_round_trip(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, name: str, 
         if file.is_file():
             content = file.read_bytes()
             assert not [c for c in CANARIES if c.encode() in content], f"a canary reached {file}"
+
+    for interaction in load_cassette(path).interactions:  # genai_min sends what the API defines
+        request = interaction.request
+        assert find_operation(request.method, request.url) is not None, request.url
+        assert check_request(request.method, request.url, request.body.json) == [], request.url
 
     monkeypatch.setattr(socket.socket, "connect", lambda *a: pytest.fail("replaying opened a socket"))
     player = Player(load_cassette(path), path=path)
