@@ -12,6 +12,7 @@ import pytest
 from google.oauth2.credentials import Credentials
 
 import genai_min
+from replay import check_request
 
 
 @dataclass
@@ -59,6 +60,7 @@ class Stub:
                 request.read(),
             )
         )
+        schema_check(self.requests[-1], str(request.url))
         if not self.answers:
             raise AssertionError(f"unexpected request {request.method} {request.url}")
         return self.answers.pop(0)
@@ -69,6 +71,18 @@ class Stub:
 
     def paths(self) -> list[str]:
         return [f"{r.method} {r.path}" for r in self.requests]
+
+
+def schema_check(seen: Seen, url: str) -> None:
+    """Every JSON request genai_min sends must satisfy the API's own schema for its operation.
+
+    The schemas come from Google's published definitions (`replay/schemas/`), so this checks every
+    request of every test here against the service's contract, not against our own models.
+    """
+    if not seen.content or seen.content[:1] not in (b"{", b"["):
+        return
+    violations = check_request(seen.method, url, json.loads(seen.content))
+    assert not violations, f"{seen.method} {seen.path} breaks the API schema: {violations}"
 
 
 @pytest.fixture
