@@ -30,12 +30,12 @@ from genai_min._errors import ServerError as ServerError
 from genai_min._errors import TransportError as TransportError
 from genai_min._errors import UnsupportedError as UnsupportedError
 from genai_min._files import FileProcessingError as FileProcessingError
-from genai_min._files import FileUploadError as FileUploadError
 from genai_min._files import FileWaitTimeoutError as FileWaitTimeoutError
 from genai_min._http import HttpRequest as HttpRequest
 from genai_min._http import HttpResponse as HttpResponse
 from genai_min._retry import RetryOptions as RetryOptions
 from genai_min._transport import Transport as Transport
+from genai_min._upload import FileUploadError as FileUploadError
 from genai_min._version import __version__ as __version__
 
 __all__ = [

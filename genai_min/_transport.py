@@ -2,15 +2,13 @@
 
 Resource functions hand it an `HttpRequest`; it adds the URL prefix and the headers, sends through
 httpx (the seam: pass `transport=` / `async_transport=` to record or replay), retries when asked,
-and turns error statuses and httpx failures into `genai_min` errors. Nothing else holds state.
+and turns error statuses and httpx failures into `genai_min` errors. Nothing else holds state; the
+stateless conversions to and from httpx are in `_httpx_bridge`.
 """
 
 from __future__ import annotations
 
 import asyncio
-import contextlib
-import math
-import platform
 import time
 from collections.abc import AsyncIterator, Iterator, Mapping
 from dataclasses import replace
@@ -20,18 +18,16 @@ from typing import TYPE_CHECKING, Self
 import httpx
 
 from genai_min._endpoint import Endpoint, resolve_endpoint
-from genai_min._errors import APIError, ConfigError, RequestTimeoutError, TransportError
+from genai_min._errors import APIError, ConfigError, TransportError
 from genai_min._http import HttpRequest, HttpResponse, JSONObject
+from genai_min._httpx_bridge import build_request, is_json, json_events, mapped_errors, release, to_response
 from genai_min._retry import NO_RETRY, RetryOptions
-from genai_min._sse import SseDecoder, decode_json_stream
-from genai_min._version import __version__
+from genai_min._sse import SseDecoder
 
 if TYPE_CHECKING:
     from google.auth.credentials import Credentials
 
     from genai_min._auth import VertexAuth
-
-CLIENT_LABEL = f"genai-min/{__version__} gl-python/{platform.python_version()}"
 
 
 class Transport:
@@ -160,12 +156,12 @@ class Transport:
         """Send `request` and return the whole response; raise `APIError` on an error status."""
         response = self._send_with_retries(request)
         try:
-            with _mapped_errors(request):
+            with mapped_errors(request):
                 content = response.read()
         finally:
             response.close()
-            _release(response)
-        result = _to_response(response, content)
+            release(response)
+        result = to_response(response, content)
         if not response.is_success:
             raise APIError.from_response(result)
         return result
@@ -174,14 +170,14 @@ class Transport:
         """Send `request` and yield each server-sent event as soon as its last line arrives."""
         response = self._send_with_retries(request)
         try:
-            with _mapped_errors(request):
+            with mapped_errors(request):
                 if not response.is_success:
-                    raise APIError.from_response(_to_response(response, response.read()))
-                if _is_json(response):
-                    yield from _json_events(response.read())
+                    raise APIError.from_response(to_response(response, response.read()))
+                if is_json(response):
+                    yield from json_events(response.read())
                     return
             decoder = SseDecoder()
-            with _mapped_errors(request):
+            with mapped_errors(request):
                 for line in response.iter_lines():
                     if (event := decoder.feed(line)) is not None:
                         yield event
@@ -196,7 +192,7 @@ class Transport:
             attempt += 1
             is_last = attempt >= self.retry.attempts
             try:
-                with _mapped_errors(request):
+                with mapped_errors(request):
                     response = self._send_once(request)
             except TransportError:
                 if is_last:
@@ -210,9 +206,12 @@ class Transport:
 
     def _send_once(self, request: HttpRequest) -> httpx.Response:
         client = self.client
-        headers = self._auth_headers_sync(request)
+        auth_headers = self._auth_headers_sync(request)
         url = self._url(request)
-        return client.send(self._build(client, request, url, headers), stream=True)
+        built = build_request(
+            client, request, url, headers=self._headers, timeout=self._timeout, auth_headers=auth_headers
+        )
+        return client.send(built, stream=True)
 
     def _auth_headers_sync(self, request: HttpRequest) -> dict[str, str]:
         if not request.is_authenticated:
@@ -227,12 +226,12 @@ class Transport:
         """Async `send`."""
         response = await self._asend_with_retries(request)
         try:
-            with _mapped_errors(request):
+            with mapped_errors(request):
                 content = await response.aread()
         finally:
             await response.aclose()
-            _release(response)
-        result = _to_response(response, content)
+            release(response)
+        result = to_response(response, content)
         if not response.is_success:
             raise APIError.from_response(result)
         return result
@@ -243,23 +242,23 @@ class Transport:
         response = await self._asend_with_retries(request)
         if not response.is_success:
             try:
-                with _mapped_errors(request):
+                with mapped_errors(request):
                     content = await response.aread()
             finally:
                 await response.aclose()
-            raise APIError.from_response(_to_response(response, content))
+            raise APIError.from_response(to_response(response, content))
         return self._aevents(request, response)
 
     async def _aevents(self, request: HttpRequest, response: httpx.Response) -> AsyncIterator[JSONObject]:
         try:
-            if _is_json(response):
-                with _mapped_errors(request):
+            if is_json(response):
+                with mapped_errors(request):
                     content = await response.aread()
-                for whole in _json_events(content):
+                for whole in json_events(content):
                     yield whole
                 return
             decoder = SseDecoder()
-            with _mapped_errors(request):
+            with mapped_errors(request):
                 async for line in response.aiter_lines():
                     if (event := decoder.feed(line)) is not None:
                         yield event
@@ -274,7 +273,7 @@ class Transport:
             attempt += 1
             is_last = attempt >= self.retry.attempts
             try:
-                with _mapped_errors(request):
+                with mapped_errors(request):
                     response = await self._asend_once(request)
             except TransportError:
                 if is_last:
@@ -288,12 +287,15 @@ class Transport:
 
     async def _asend_once(self, request: HttpRequest) -> httpx.Response:
         client = self.async_client
-        headers = await self._auth_headers_async(request)
+        auth_headers = await self._auth_headers_async(request)
         if self._needs_project():
             url = await asyncio.to_thread(self._url, request)
         else:
             url = self._url(request)
-        return await client.send(self._build(client, request, url, headers), stream=True)
+        built = build_request(
+            client, request, url, headers=self._headers, timeout=self._timeout, auth_headers=auth_headers
+        )
+        return await client.send(built, stream=True)
 
     async def _auth_headers_async(self, request: HttpRequest) -> dict[str, str]:
         if not request.is_authenticated:
@@ -340,70 +342,3 @@ class Transport:
         return endpoint.versioned_url(
             request.method, request.path, is_upload=request.is_upload, project=endpoint.project
         )
-
-    def _build(
-        self,
-        client: httpx.Client | httpx.AsyncClient,
-        request: HttpRequest,
-        url: str,
-        auth_headers: dict[str, str],
-    ) -> httpx.Request:
-        headers = {"user-agent": CLIENT_LABEL, "x-goog-api-client": CLIENT_LABEL}
-        for name, value in self._headers.items():
-            # A caller's label goes in front of ours rather than replacing it.
-            headers[name] = f"{value} {headers[name]}" if name in headers else value
-        if request.json is not None:
-            headers["content-type"] = "application/json"
-        if isinstance(self._timeout, int | float):
-            headers["x-server-timeout"] = str(math.ceil(self._timeout))
-        headers.update(auth_headers)
-        headers.update(request.headers)
-        if request.query:
-            # Merge rather than replace: an upload session URL already carries its own query.
-            url = str(httpx.URL(url).copy_merge_params(list(request.query)))
-        if request.json is not None:
-            return client.build_request(request.method, url, headers=headers, json=request.json)
-        return client.build_request(request.method, url, headers=headers, content=request.content)
-
-
-@contextlib.contextmanager
-def _mapped_errors(request: HttpRequest) -> Iterator[None]:
-    """Translate httpx's failures into ours; this is the only place that knows them."""
-    try:
-        yield
-    except httpx.TimeoutException as exc:
-        raise RequestTimeoutError(
-            f"{request.method} {request.path} timed out: {exc}; raise timeout= on the Transport "
-            "or retry with RetryOptions",
-            request=request,
-        ) from exc
-    except httpx.TransportError as exc:
-        raise TransportError(
-            f"{request.method} {request.path} failed before an answer arrived: {exc!r}",
-            request=request,
-        ) from exc
-    except httpx.StreamError as exc:
-        raise TransportError(f"{request.method} {request.path}: {exc}", request=request) from exc
-
-
-def _release(response: httpx.Response) -> None:
-    """Break the reference cycle httpx makes between a response and its stream, once closed.
-
-    Without this the request, and the body it holds (an upload chunk), lives until the garbage
-    collector next runs, so a large upload would hold many chunks at once.
-    """
-    response.stream = httpx.ByteStream(b"")
-
-
-def _to_response(response: httpx.Response, content: bytes) -> HttpResponse:
-    return HttpResponse(response.status_code, dict(response.headers.items()), content)
-
-
-def _is_json(response: httpx.Response) -> bool:
-    content_type: str = response.headers.get("content-type", "")
-    return content_type.startswith("application/json")
-
-
-def _json_events(content: bytes) -> list[JSONObject]:
-    """Read a stream answered as one JSON array (no ``alt=sse``) as its list of events."""
-    return decode_json_stream(content)

@@ -12,10 +12,10 @@ from typing import Annotated
 from pydantic import BeforeValidator, JsonValue
 
 from genai_min._base import ConfigModel, WireModel, coerce, parse
-from genai_min._batches import ENDED_STATES, JobState
 from genai_min._endpoint import Endpoint
 from genai_min._errors import ConfigError, ResponseError, UnsupportedError
 from genai_min._http import JSON, HttpRequest, JSONObject
+from genai_min._jobs import ENDED_STATES, JobState, to_job_state
 from genai_min._names import model_path, path_segment, resource_name
 from genai_min._pager import Page
 
@@ -26,11 +26,6 @@ _GEMINI_STATES = {
     "ACTIVE": "JOB_STATE_SUCCEEDED",
     "FAILED": "JOB_STATE_FAILED",
 }
-
-
-def _to_job_state(value: object) -> object:
-    # A state this version does not know stays a plain string rather than failing the parse.
-    return JobState(value) if isinstance(value, str) and value in JobState.__members__ else value
 
 
 class TuningExample(ConfigModel):
@@ -94,7 +89,7 @@ class TuningJob(WireModel):
     """
 
     name: str | None = None
-    state: Annotated[JobState | str | None, BeforeValidator(_to_job_state)] = None
+    state: Annotated[JobState | str | None, BeforeValidator(to_job_state)] = None
     base_model: str | None = None
     tuned_model: TunedModel | None = None
     tuned_model_display_name: str | None = None

@@ -18,7 +18,7 @@ with the same arguments and results, are in `genai_min.aio.batches`.
 from __future__ import annotations
 
 from genai_min import _batches as wire
-from genai_min._batches import BatchJob, DeleteResourceJob
+from genai_min._batch_types import BatchJob, DeleteResourceJob
 from genai_min._pager import Page, Pager
 from genai_min._transport import Transport
 

@@ -21,19 +21,19 @@ import time
 from collections.abc import Callable
 
 from genai_min import _files as wire
+from genai_min import _upload as resumable
 from genai_min._errors import APIError, ConfigError, OperationTimeoutError
 from genai_min._files import (
-    DEFAULT_CHUNK_SIZE,
     DEFAULT_WAIT_INTERVAL,
     DEFAULT_WAIT_TIMEOUT,
     DeleteFileResponse,
     DownloadTarget,
     File,
-    UploadInput,
 )
 from genai_min._lro import wait
 from genai_min._pager import Page, Pager
 from genai_min._transport import Transport
+from genai_min._upload import DEFAULT_CHUNK_SIZE, UploadInput
 
 
 def upload(
@@ -49,13 +49,13 @@ def upload(
     >>> report = files.upload(t, file="report.pdf", config={"display_name": "Q3 report"})
     """
     wire.require_gemini(t.endpoint, "upload")
-    cfg = wire.upload_config(config)
-    with wire.open_upload(file, cfg, chunk_size) as source:
-        session = wire.parse_start(t.send(wire.start_request(source, cfg)), chunk_size)
-        for chunk in wire.iter_chunks(session, source):
+    cfg = resumable.upload_config(config)
+    with resumable.open_upload(file, cfg, chunk_size) as source:
+        session = resumable.parse_start(t.send(resumable.start_request(source, cfg)), chunk_size)
+        for chunk in resumable.iter_chunks(session, source):
             answer = t.send(chunk.request)
-            wire.check_chunk(chunk, answer)
-    return wire.parse_uploaded(answer.json())
+            resumable.check_chunk(chunk, answer)
+    return resumable.parse_uploaded(answer.json())
 
 
 def get(t: Transport, *, name: str) -> File:

@@ -15,21 +15,18 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 
-from genai_min import _media as media
+from genai_min import _images as images
 from genai_min import _model_requests as wire
+from genai_min import _videos as videos
 from genai_min._afc import FunctionCallingLoop, run_call
 from genai_min._generation import coerce_config, generate_body
-from genai_min._media import (
-    EditImageResponse,
-    GenerateImagesResponse,
-    GenerateVideosOperation,
-    UpscaleImageResponse,
-)
+from genai_min._images import EditImageResponse, GenerateImagesResponse, UpscaleImageResponse
 from genai_min._model_info import DeleteModelResponse, Model
 from genai_min._pager import Page, Pager
 from genai_min._responses import GenerateContentResponse
 from genai_min._tokens import ComputeTokensResponse, CountTokensResponse, EmbedContentResponse
 from genai_min._transport import Transport
+from genai_min._videos import GenerateVideosOperation
 
 
 def generate_content(
@@ -134,16 +131,16 @@ def generate_images(
     ... )
     >>> response.generated_images[0].image.save("umbrella.jpg")
     """
-    request = media.generate_images_request(t.endpoint, model, prompt, config)
-    return media.parse_images(GenerateImagesResponse, t.send(request).json())
+    request = images.generate_images_request(t.endpoint, model, prompt, config)
+    return images.parse_images(GenerateImagesResponse, t.send(request).json())
 
 
 def upscale_image(
     t: Transport, *, model: str, image: object, upscale_factor: str, config: object = None
 ) -> UpscaleImageResponse:
     """Upscale an `Image` by `upscale_factor` (``"x2"`` or ``"x4"``); Vertex AI only."""
-    request = media.upscale_image_request(t.endpoint, model, image, upscale_factor, config)
-    return media.parse_images(UpscaleImageResponse, t.send(request).json())
+    request = images.upscale_image_request(t.endpoint, model, image, upscale_factor, config)
+    return images.parse_images(UpscaleImageResponse, t.send(request).json())
 
 
 def edit_image(
@@ -156,8 +153,8 @@ def edit_image(
     >>> models.edit_image(t, model="imagen-3.0-capability-001", prompt="Sunlight and clear sky",
     ...                   reference_images=[raw, mask], config={"edit_mode": "EDIT_MODE_INPAINT_INSERTION"})
     """
-    request = media.edit_image_request(t.endpoint, model, prompt, reference_images, config)
-    return media.parse_images(EditImageResponse, t.send(request).json())
+    request = images.edit_image_request(t.endpoint, model, prompt, reference_images, config)
+    return images.parse_images(EditImageResponse, t.send(request).json())
 
 
 def generate_videos(
@@ -177,5 +174,5 @@ def generate_videos(
     >>> operation = operations.wait(t, operation, interval=20)
     >>> operation.result.generated_videos[0].video.save("cat.mp4")
     """
-    request = media.generate_videos_request(t.endpoint, model, prompt, image, video, config)
-    return media.parse_video_operation(t.send(request).json())
+    request = videos.generate_videos_request(t.endpoint, model, prompt, image, video, config)
+    return videos.parse_video_operation(t.send(request).json())

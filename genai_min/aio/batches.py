@@ -9,7 +9,7 @@ async for job in await aio.batches.list(t, config={"page_size": 10}):
 from __future__ import annotations
 
 from genai_min import _batches as wire
-from genai_min._batches import BatchJob, DeleteResourceJob
+from genai_min._batch_types import BatchJob, DeleteResourceJob
 from genai_min._pager import AsyncPager, Page
 from genai_min._transport import Transport
 

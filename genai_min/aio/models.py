@@ -9,22 +9,19 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Iterable
 
-from genai_min import _media as media
+from genai_min import _images as images
 from genai_min import _model_requests as wire
+from genai_min import _videos as videos
 from genai_min._afc import FunctionCallingLoop, arun_call
 from genai_min._generation import GenerateContentConfig, coerce_config, generate_body
 from genai_min._http import JSONObject
-from genai_min._media import (
-    EditImageResponse,
-    GenerateImagesResponse,
-    GenerateVideosOperation,
-    UpscaleImageResponse,
-)
+from genai_min._images import EditImageResponse, GenerateImagesResponse, UpscaleImageResponse
 from genai_min._model_info import DeleteModelResponse, Model
 from genai_min._pager import AsyncPager, Page
 from genai_min._responses import GenerateContentResponse
 from genai_min._tokens import ComputeTokensResponse, CountTokensResponse, EmbedContentResponse
 from genai_min._transport import Transport
+from genai_min._videos import GenerateVideosOperation
 
 
 async def generate_content(
@@ -118,24 +115,24 @@ async def generate_images(
     t: Transport, *, model: str, prompt: str, config: object = None
 ) -> GenerateImagesResponse:
     """Generate images from a prompt with an Imagen model."""
-    request = media.generate_images_request(t.endpoint, model, prompt, config)
-    return media.parse_images(GenerateImagesResponse, (await t.asend(request)).json())
+    request = images.generate_images_request(t.endpoint, model, prompt, config)
+    return images.parse_images(GenerateImagesResponse, (await t.asend(request)).json())
 
 
 async def upscale_image(
     t: Transport, *, model: str, image: object, upscale_factor: str, config: object = None
 ) -> UpscaleImageResponse:
     """Upscale an `Image` by `upscale_factor` (``"x2"`` or ``"x4"``); Vertex AI only."""
-    request = media.upscale_image_request(t.endpoint, model, image, upscale_factor, config)
-    return media.parse_images(UpscaleImageResponse, (await t.asend(request)).json())
+    request = images.upscale_image_request(t.endpoint, model, image, upscale_factor, config)
+    return images.parse_images(UpscaleImageResponse, (await t.asend(request)).json())
 
 
 async def edit_image(
     t: Transport, *, model: str, prompt: str, reference_images: Iterable[object], config: object = None
 ) -> EditImageResponse:
     """Edit an image as `prompt` says, guided by reference images; Vertex AI only."""
-    request = media.edit_image_request(t.endpoint, model, prompt, reference_images, config)
-    return media.parse_images(EditImageResponse, (await t.asend(request)).json())
+    request = images.edit_image_request(t.endpoint, model, prompt, reference_images, config)
+    return images.parse_images(EditImageResponse, (await t.asend(request)).json())
 
 
 async def generate_videos(
@@ -148,5 +145,5 @@ async def generate_videos(
     config: object = None,
 ) -> GenerateVideosOperation:
     """Start generating videos with a Veo model; wait with ``await aio.operations.wait(t, operation)``."""
-    request = media.generate_videos_request(t.endpoint, model, prompt, image, video, config)
-    return media.parse_video_operation((await t.asend(request)).json())
+    request = videos.generate_videos_request(t.endpoint, model, prompt, image, video, config)
+    return videos.parse_video_operation((await t.asend(request)).json())

@@ -18,18 +18,16 @@ from google.oauth2.credentials import Credentials
 
 import genai_min
 from genai_min import _lro, batches, types
-from genai_min._batches import (
+from genai_min._batch_types import (
     BatchJob,
     BatchJobDestination,
     CreateBatchJobConfig,
     DeleteResourceJob,
-    JobState,
     ListBatchJobsConfig,
-    create_request,
-    parse_batch_job,
-    unique_suffix,
 )
+from genai_min._batches import create_request, parse_batch_job, unique_suffix
 from genai_min._errors import OperationTimeoutError
+from genai_min._jobs import JobState
 from genai_min.aio import batches as aio_batches
 
 from .conftest import Stub, make_transport, text_response

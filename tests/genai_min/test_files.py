@@ -17,13 +17,8 @@ import pytest
 
 import genai_min
 from genai_min import files, models
-from genai_min._files import (
-    FileProcessingError,
-    FileState,
-    FileUploadError,
-    FileWaitTimeoutError,
-    UploadFileConfig,
-)
+from genai_min._files import FileProcessingError, FileState, FileWaitTimeoutError
+from genai_min._upload import FileUploadError, UploadFileConfig
 from genai_min.aio import files as aio_files
 
 from .conftest import Stub, make_transport, text_response
@@ -195,7 +190,7 @@ def test_download_accepts_every_form_of_file(t: genai_min.Transport, stub: Stub)
 
 
 def test_download_fills_a_generated_video(t: genai_min.Transport, stub: Stub) -> None:
-    media = pytest.importorskip("genai_min._media")
+    media = pytest.importorskip("genai_min._videos")
     uri = f"{HOST}/v1beta/files/abc123:download?alt=media"
     generated = media.GeneratedVideo(video=media.Video(uri=uri, mime_type="video/mp4"))
     stub.reply_raw(200, b"mp4 bytes", {"content-type": "video/mp4"})

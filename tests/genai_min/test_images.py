@@ -14,7 +14,7 @@ from google.oauth2.credentials import Credentials
 
 import genai_min
 from genai_min import aio, models
-from genai_min._media import (
+from genai_min._images import (
     ControlReferenceImage,
     GenerateImagesConfig,
     Image,

@@ -10,10 +10,10 @@ import pytest
 
 import genai_min
 from genai_min import operations
-from genai_min._batches import BatchJob
+from genai_min._batch_types import BatchJob
 from genai_min._errors import OperationTimeoutError
-from genai_min._media import GenerateVideosOperation
 from genai_min._tunings import TuningJob
+from genai_min._videos import GenerateVideosOperation
 from genai_min.aio import operations as aio_operations
 
 from .conftest import Stub, make_transport

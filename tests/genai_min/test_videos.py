@@ -14,7 +14,8 @@ from google.oauth2.credentials import Credentials
 
 import genai_min
 from genai_min import aio, files, models, operations
-from genai_min._media import GenerateVideosConfig, GenerateVideosOperation, Image, Video
+from genai_min._images import Image
+from genai_min._videos import GenerateVideosConfig, GenerateVideosOperation, Video
 from genai_min.aio import operations as aio_operations
 
 from .conftest import Stub, make_transport, prefix
