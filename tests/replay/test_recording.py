@@ -344,6 +344,7 @@ def test_streams_can_keep_and_replay_their_original_pace(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     import replay._httpx as adapter
+
     clock = [100.0]
     monkeypatch.setattr(adapter.time, "monotonic", lambda: clock[0])
 
