@@ -151,6 +151,18 @@ def test_malformed_json(tmp_path: Path) -> None:
         load_cassette(path)
 
 
+def test_a_cassette_cut_short_anywhere_is_refused_by_name(tmp_path: Path) -> None:
+    path = tmp_path / "c.json"
+    save_cassette(Cassette((exchange(Body(BodyKind.SSE, events=(EVENT_1, EVENT_2))),), META), path)
+    whole = path.read_bytes()
+    for cut in range(1, len(whole) - 2, 7):  # every 7th byte: inside keys, strings, events, meta
+        path.write_bytes(whole[:cut])
+        with pytest.raises(CassetteError) as caught:
+            load_cassette(path)
+        assert caught.value.cassette_path == path
+        assert "record it again" in str(caught.value)
+
+
 def test_unknown_format_version(tmp_path: Path) -> None:
     path = write(tmp_path, {**valid_document(), "format": "genai-replay/9"})
     with pytest.raises(CassetteError, match=r"unknown format 'genai-replay/9'.*upgrade genai-replay"):
