@@ -29,7 +29,7 @@ from genai_min._errors import ConfigError, UnsupportedError
 from genai_min._generation import generate_body
 from genai_min._http import JSON, HttpRequest, JSONObject
 from genai_min._names import model_path, path_segment
-from genai_min._pager import Page
+from genai_min._pager import Page, page_query
 
 W = TypeVar("W", bound=WireModel)
 
@@ -114,11 +114,7 @@ def list_request(endpoint: Endpoint, config: ListBatchJobsConfig, page_token: st
     if config.filter is not None and not endpoint.is_vertex:
         raise UnsupportedError("config.filter is only supported by Vertex AI; leave it out for Gemini")
     query: list[tuple[str, str]] = []
-    if config.page_size is not None:
-        query.append(("pageSize", str(config.page_size)))
-    token = page_token or config.page_token
-    if token:
-        query.append(("pageToken", token))
+    query += page_query(config.page_size, page_token or config.page_token)
     if config.filter is not None:
         query.append(("filter", config.filter))
     return HttpRequest("GET", "batchPredictionJobs" if endpoint.is_vertex else "batches", tuple(query))

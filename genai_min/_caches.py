@@ -19,7 +19,7 @@ from genai_min._endpoint import Endpoint
 from genai_min._errors import ConfigError, UnsupportedError
 from genai_min._http import JSON, HttpRequest, JSONObject
 from genai_min._names import model_path, path_segment, resource_name
-from genai_min._pager import Page
+from genai_min._pager import Page, page_query
 from genai_min._tools import ToolConfig, split_tools
 
 COLLECTION = "cachedContents"
@@ -193,11 +193,7 @@ def list_config(config: object) -> ListCachedContentsConfig:
 def list_request(config: ListCachedContentsConfig, page_token: str | None) -> HttpRequest:
     """Build one page of ``caches.list``."""
     query: list[tuple[str, str]] = []
-    if config.page_size is not None:
-        query.append(("pageSize", str(config.page_size)))
-    token = page_token or config.page_token
-    if token:
-        query.append(("pageToken", token))
+    query += page_query(config.page_size, page_token or config.page_token)
     return HttpRequest("GET", COLLECTION, tuple(query))
 
 

@@ -20,7 +20,7 @@ from genai_min._endpoint import Endpoint
 from genai_min._errors import APIError, ConfigError, GenAIError, ResponseError, UnsupportedError
 from genai_min._http import JSON, HttpRequest
 from genai_min._names import path_segment
-from genai_min._pager import Page
+from genai_min._pager import Page, page_query
 
 MAX_REDIRECTS = 5
 """How many redirects a download follows before it gives up."""
@@ -172,11 +172,7 @@ def list_config(config: object) -> ListFilesConfig:
 def list_request(config: ListFilesConfig, page_token: str | None) -> HttpRequest:
     """Build one page of ``files.list``."""
     query: list[tuple[str, str]] = []
-    if config.page_size is not None:
-        query.append(("pageSize", str(config.page_size)))
-    token = page_token or config.page_token
-    if token:
-        query.append(("pageToken", token))
+    query += page_query(config.page_size, page_token or config.page_token)
     return HttpRequest("GET", "files", tuple(query))
 
 

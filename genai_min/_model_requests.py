@@ -16,7 +16,7 @@ from genai_min._generation import GenerateContentConfig, generation_config
 from genai_min._http import JSON, HttpRequest, JSONObject
 from genai_min._model_info import DeleteModelResponse, ListModelsConfig, Model, UpdateModelConfig
 from genai_min._names import model_path, path_segment
-from genai_min._pager import Page
+from genai_min._pager import Page, page_query
 from genai_min._responses import GenerateContentResponse, parse_structured
 from genai_min._tokens import (
     ComputeTokensResponse,
@@ -160,11 +160,7 @@ def list_models_request(endpoint: Endpoint, config: ListModelsConfig, page_token
         path = "models" if config.query_base else "tunedModels"
     if config.filter:
         query.append(("filter", config.filter))
-    if config.page_size is not None:
-        query.append(("pageSize", str(config.page_size)))
-    token = page_token or config.page_token
-    if token:
-        query.append(("pageToken", token))
+    query += page_query(config.page_size, page_token or config.page_token)
     return HttpRequest("GET", path, tuple(query))
 
 

@@ -11,6 +11,16 @@ Page = tuple[list[T], str | None]
 """One page of items and the token of the next page (None on the last)."""
 
 
+def page_query(page_size: int | None, page_token: str | None) -> list[tuple[str, str]]:
+    """Return the query parameters that ask a list method for one page."""
+    query: list[tuple[str, str]] = []
+    if page_size is not None:
+        query.append(("pageSize", str(page_size)))
+    if page_token:
+        query.append(("pageToken", page_token))
+    return query
+
+
 class _PagerBase(Generic[T]):
     def __init__(self, first: Page[T], page_size: int | None) -> None:
         self._page, self._next_token = first

@@ -17,7 +17,7 @@ from genai_min._errors import ConfigError, ResponseError, UnsupportedError
 from genai_min._http import JSON, HttpRequest, JSONObject
 from genai_min._jobs import ENDED_STATES, JobState, to_job_state
 from genai_min._names import model_path, path_segment, resource_name
-from genai_min._pager import Page
+from genai_min._pager import Page, page_query
 
 # A Gemini tuned model's state, seen as a job state (as the official SDK maps it).
 _GEMINI_STATES = {
@@ -283,10 +283,7 @@ def list_request(endpoint: Endpoint, config: ListTuningJobsConfig, page_token: s
     query: list[tuple[str, str]] = []
     if config.filter:
         query.append(("filter", config.filter))
-    if config.page_size is not None:
-        query.append(("pageSize", str(config.page_size)))
-    if token := page_token or config.page_token:
-        query.append(("pageToken", token))
+    query += page_query(config.page_size, page_token or config.page_token)
     return HttpRequest("GET", "tuningJobs" if endpoint.is_vertex else "tunedModels", tuple(query))
 
 
