@@ -85,6 +85,24 @@ def schema_check(seen: Seen, url: str) -> None:
     assert not violations, f"{seen.method} {seen.path} breaks the API schema: {violations}"
 
 
+@dataclass
+class FakeTime:
+    """A clock that only moves when the code under test sleeps, recording each sleep."""
+
+    now: float = 0.0
+    sleeps: list[float] = field(default_factory=list)
+
+    def clock(self) -> float:
+        return self.now
+
+    def sleep(self, seconds: float) -> None:
+        self.sleeps.append(seconds)
+        self.now += seconds
+
+    async def asleep(self, seconds: float) -> None:
+        self.sleep(seconds)
+
+
 @pytest.fixture
 def stub() -> Stub:
     return Stub()

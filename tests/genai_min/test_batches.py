@@ -30,7 +30,7 @@ from genai_min._errors import OperationTimeoutError
 from genai_min._jobs import JobState
 from genai_min.aio import batches as aio_batches
 
-from .conftest import Stub, make_transport, text_response
+from .conftest import FakeTime, Stub, make_transport, text_response
 
 MODEL = "gemini-2.0-flash-001"
 VERTEX = "/v1beta1/projects/test-project/locations/us-central1/"
@@ -578,24 +578,6 @@ def test_list_filter_is_vertex_only(stub: Stub) -> None:
 
 
 # -- polling with _lro.wait -------------------------------------------------------------------
-
-
-class FakeTime:
-    """A clock that only moves when slept on, recording each sleep."""
-
-    def __init__(self) -> None:
-        self.now = 1000.0
-        self.sleeps: list[float] = []
-
-    def clock(self) -> float:
-        return self.now
-
-    def sleep(self, seconds: float) -> None:
-        self.sleeps.append(seconds)
-        self.now += seconds
-
-    async def asleep(self, seconds: float) -> None:
-        self.sleep(seconds)
 
 
 def progress(backend: str) -> list[dict[str, Any]]:

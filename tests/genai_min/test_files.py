@@ -21,7 +21,7 @@ from genai_min._files import FileProcessingError, FileState, FileWaitTimeoutErro
 from genai_min._upload import FileUploadError, UploadFileConfig
 from genai_min.aio import files as aio_files
 
-from .conftest import Stub, make_transport, text_response
+from .conftest import FakeTime, Stub, make_transport, text_response
 
 MODEL = "gemini-2.0-flash-001"
 HOST = "https://generativelanguage.googleapis.com"
@@ -390,24 +390,6 @@ def test_chunk_error_status_is_an_api_error(t: genai_min.Transport, stub: Stub) 
 
 
 # -- waiting until a file is ACTIVE -------------------------------------------------------------------
-
-
-class FakeTime:
-    """A clock that moves only when slept on."""
-
-    def __init__(self) -> None:
-        self.now = 0.0
-        self.sleeps: list[float] = []
-
-    def clock(self) -> float:
-        return self.now
-
-    def sleep(self, seconds: float) -> None:
-        self.sleeps.append(seconds)
-        self.now += seconds
-
-    async def asleep(self, seconds: float) -> None:
-        self.sleep(seconds)
 
 
 def processing(file_id: str = "vid1") -> genai_min._files.File:

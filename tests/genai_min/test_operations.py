@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import Any
 
 import httpx
@@ -16,7 +15,7 @@ from genai_min._tunings import TuningJob
 from genai_min._videos import GenerateVideosOperation
 from genai_min.aio import operations as aio_operations
 
-from .conftest import Stub, make_transport
+from .conftest import FakeTime, Stub, make_transport
 
 MODEL = "veo-2.0-generate-001"
 GEMINI_OP = f"models/{MODEL}/operations/2xgsd8yqvw4c"
@@ -26,24 +25,6 @@ VERTEX_OP = (
 EXPRESS_OP = f"publishers/google/models/{MODEL}/operations/c5e7d32e"
 JOB = "projects/123456789012/locations/us-central1/tuningJobs/104641352652784411"
 GEMINI_JOB = "tunedModels/my-model-7p2qk1"
-
-
-@dataclass
-class FakeTime:
-    """A clock that only moves when the code under test sleeps."""
-
-    now: float = 0.0
-    sleeps: list[float] = field(default_factory=list)
-
-    def clock(self) -> float:
-        return self.now
-
-    def sleep(self, seconds: float) -> None:
-        self.sleeps.append(seconds)
-        self.now += seconds
-
-    async def asleep(self, seconds: float) -> None:
-        self.sleep(seconds)
 
 
 def op_name(backend: str) -> str:
