@@ -1,0 +1,92 @@
+"""What every stateful part of the emulator shares: a virtual clock, resource ids and settings.
+
+Determinism comes from here. The clock does not follow the wall clock: it starts at
+2025-01-01T00:00:00Z and moves only when a test calls `Emulator.advance` (which is how a cache's
+TTL runs out without waiting). Resource ids are the n-th id of their kind, hashed, so the same
+sequence of requests names the same resources on every run, and a cassette recorded against the
+emulator is byte-identical when re-recorded.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import threading
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Literal
+
+from replay.emulator._wire import timestamp
+
+EPOCH = 1735689600.0
+"""2025-01-01T00:00:00Z: where the virtual clock starts."""
+
+IdStyle = Literal["short", "long", "digits"]
+_ALPHABET = "0123456789abcdefghijklmnopqrstuvwxyz"
+
+
+class Clock:
+    """A clock that stands still until advanced; thread-safe."""
+
+    def __init__(self, start: float = EPOCH) -> None:
+        self._lock = threading.Lock()
+        self._now = start
+
+    def now(self) -> float:
+        """Return the current time in seconds since the epoch."""
+        with self._lock:
+            return self._now
+
+    def stamp(self) -> str:
+        """Return the current time in RFC 3339."""
+        return timestamp(self.now())
+
+    def advance(self, seconds: float) -> None:
+        """Move the clock forward."""
+        if seconds < 0:
+            raise ValueError(f"the clock only moves forward, not by {seconds!r} s")
+        with self._lock:
+            self._now += seconds
+
+
+class Ids:
+    """Hand out deterministic ids: the n-th id of a kind is always the same string."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._counts: Counter[str] = Counter()
+
+    def next(self, kind: str, style: IdStyle = "short") -> str:
+        """Return the next id of `kind`: 12 or 40 lower-case letters and digits, or 18 digits."""
+        with self._lock:
+            self._counts[kind] += 1
+            n = self._counts[kind]
+        seed = hashlib.sha256(f"{kind}/{n}".encode()).digest()
+        number = int.from_bytes(seed, "big")
+        if style == "digits":
+            return str(10**17 + number % (9 * 10**17))
+        length = 40 if style == "long" else 12
+        chars = []
+        for _ in range(length):
+            number, index = divmod(number, len(_ALPHABET))
+            chars.append(_ALPHABET[index])
+        return "".join(chars)
+
+    def token(self, kind: str) -> str:
+        """Return the next opaque URL-safe token of `kind` (upload ids, access tokens)."""
+        with self._lock:
+            self._counts[kind] += 1
+            n = self._counts[kind]
+        raw = hashlib.sha256(f"token/{kind}/{n}".encode()).digest()
+        return base64.urlsafe_b64encode(raw).decode("ascii").rstrip("=")
+
+
+@dataclass
+class Context:
+    """The clock, ids and settings that the stores share, and the lock that guards every store."""
+
+    afc_depth: int = 1
+    upload_granularity: int = 8 * 1024 * 1024
+    clock: Clock = field(default_factory=Clock)
+    ids: Ids = field(default_factory=Ids)
+    lock: threading.RLock = field(default_factory=threading.RLock)
