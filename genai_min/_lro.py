@@ -74,9 +74,10 @@ def wait(
 ) -> P:
     """Sleep `interval` seconds, poll `operation`, and repeat until it is done; return its final state.
 
-    An operation that is already done is returned at once, without a request.
-
-    Raises `OperationTimeoutError` (holding the last state) when `timeout` seconds pass first.
+    An operation that is already done is returned at once, without a request. When `timeout`
+    seconds (None: no limit) pass first, `OperationTimeoutError` is raised; its `operation` is the
+    last state seen, and waiting on it again resumes. `clock` and `sleep` can be replaced, e.g. to
+    replay a recorded polling sequence without waiting.
     """
     _check(interval, timeout)
     deadline = None if timeout is None else clock() + timeout

@@ -232,11 +232,7 @@ class Recording(_CassetteTransport):
             self._inner = self._http.HTTPTransport()
         pending = self.recorder.start(core)
         request.headers["accept-encoding"] = "identity"
-        try:
-            response = self._inner.handle_request(request)
-        except BaseException:
-            self.recorder.abandon(pending)
-            raise
+        response = self._inner.handle_request(request)
         return self._pass_through(response, pending)
 
     async def handle_async_request(self, request: Any) -> Any:
@@ -249,11 +245,7 @@ class Recording(_CassetteTransport):
             self._async_inner = self._http.AsyncHTTPTransport()
         pending = self.recorder.start(core)
         request.headers["accept-encoding"] = "identity"
-        try:
-            response = await self._async_inner.handle_async_request(request)
-        except BaseException:
-            self.recorder.abandon(pending)
-            raise
+        response = await self._async_inner.handle_async_request(request)
         return self._pass_through(response, pending)
 
     def close(self) -> None:

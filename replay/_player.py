@@ -43,15 +43,15 @@ class Player:
         self.played: list[int] = []
         self._lock = threading.Lock()
 
-    def _build_index(self) -> dict[str, list[int]]:
-        # Built on first use, so loading a cassette costs no more than reading it.
+    def _build_indexes(self) -> tuple[dict[str, list[int]], dict[tuple[str, str, bytes], str]]:
         index: dict[str, list[int]] = {}
+        by_wire: dict[tuple[str, str, bytes], str] = {}
         for position, interaction in enumerate(self.cassette.interactions):
             request = interaction.request
             key = self._recorded_key(request)
             index.setdefault(key, []).append(position)
-            self._by_wire[(request.method.upper(), request.url, request.body.wire)] = key
-        return index
+            by_wire[(request.method.upper(), request.url, request.body.wire)] = key
+        return index, by_wire
 
     def _recorded_key(self, request: Request) -> str:
         # Recorded requests were sanitised when recorded; a cassette written by hand may still
@@ -80,23 +80,28 @@ class Player:
         (bodies are stored as parsed JSON and rebuilt compactly, as httpx and genai_min send them).
         None means only that the bytes differ; `answer` then decides on the normalised request.
         """
-        if self._index is None:
-            self._take(None)
-        key = self._by_wire.get((method.upper(), url, content))
+        by_wire = self._ready()[1]
+        key = by_wire.get((method.upper(), url, content))
         position = None if key is None else self._take(key)
         if position is None:
             return None
         return self._revealed(self.cassette.interactions[position].response, url)
 
-    def _take(self, key: str | None) -> int | None:
+    def _ready(self) -> tuple[dict[str, list[int]], dict[tuple[str, str, bytes], str]]:
+        # The indexes are built on first use, so loading a cassette costs no more than reading it.
         with self._lock:
             if self._index is None:
-                self._index = self._build_index()
-            positions = self._index.get(key) if key is not None else None
+                self._index, self._by_wire = self._build_indexes()
+            return self._index, self._by_wire
+
+    def _take(self, key: str) -> int | None:
+        index = self._ready()[0]
+        with self._lock:
+            positions = index.get(key)
             if positions is None:
                 return None
-            count = self._served.get(key, 0)  # type: ignore[arg-type]
-            self._served[key] = count + 1  # type: ignore[index]
+            count = self._served.get(key, 0)
+            self._served[key] = count + 1
             position = positions[min(count, len(positions) - 1)]
             self.played.append(position)
             return position

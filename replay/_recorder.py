@@ -3,7 +3,8 @@
 A transport adapter hands the recorder each request as it is sent (`start`) and the response once its
 body has been read to the end or closed (`finish`). Both are sanitised at once, so no secret is held
 longer than the exchange itself, and interactions keep the order in which requests were sent, even
-when streams finish out of order. `save` writes the cassette once, after the final credential scan.
+when streams finish out of order. A request that never gets an answer stays pending and is not
+saved. `save` writes the cassette once, after the final credential scan.
 
 Re-recording is quiet: when the interactions come out identical to the cassette already on disk, its
 recording time is kept, so the file stays byte-identical.
@@ -75,11 +76,6 @@ class Recorder:
         clean = self.sanitiser.response(response, pending.raw_url, self.secrets)
         with self._lock:
             self._slots[pending.position] = Interaction(pending.request, clean)
-
-    def abandon(self, pending: Pending) -> None:
-        """Forget a request that got no response (the connection failed before any answer)."""
-        with self._lock:
-            self._slots[pending.position] = pending  # stays pending: `interactions` skips it
 
     @property
     def interactions(self) -> tuple[Interaction, ...]:

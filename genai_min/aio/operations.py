@@ -6,13 +6,10 @@ operation = await aio.operations.wait(t, operation, interval=20)
 
 from __future__ import annotations
 
-import asyncio
-import time
-from collections.abc import Awaitable, Callable
 from typing import TypeVar, cast
 
 from genai_min import _lro
-from genai_min._lro import DEFAULT_INTERVAL, DEFAULT_TIMEOUT, Pollable
+from genai_min._lro import Pollable
 from genai_min._transport import Transport
 
 P = TypeVar("P", bound=Pollable)
@@ -24,17 +21,5 @@ async def get(t: Transport, *, operation: P) -> P:
     return cast(P, operation.from_poll(response.json()))
 
 
-async def wait(
-    t: Transport,
-    operation: P,
-    *,
-    interval: float = DEFAULT_INTERVAL,
-    timeout: float | None = DEFAULT_TIMEOUT,
-    clock: Callable[[], float] = time.monotonic,
-    sleep: Callable[[float], Awaitable[object]] = asyncio.sleep,
-) -> P:
-    """Poll `operation` every `interval` seconds until it is done; `sleep` is awaited between polls.
-
-    Raises `OperationTimeoutError`, holding the last state, when `timeout` seconds pass first.
-    """
-    return await _lro.async_wait(t, operation, interval=interval, timeout=timeout, clock=clock, sleep=sleep)
+wait = _lro.async_wait
+"""Await an operation until it is done (`genai_min._lro.async_wait`); `sleep` is awaited."""

@@ -24,7 +24,7 @@ from replay.emulator._errors import StatusError, failed_precondition, invalid_ar
 from replay.emulator._files import FileStore
 from replay.emulator._http import Call, Reply, json_reply
 from replay.emulator._pages import listing, page
-from replay.emulator._state import Context
+from replay.emulator._state import Context, vertex_deletion
 from replay.emulator._wire import JSONObject, as_dict, as_list, as_str, timestamp
 
 Answer = Callable[[Call, str, JSONObject], JSONObject]
@@ -141,17 +141,7 @@ class BatchStore:
             self._batches.pop(job.batch_id, None)
         if not call.is_vertex:
             return json_reply({})
-        return json_reply(
-            {
-                "name": f"{job.parent}operations/{self._context.ids.next('operations', 'digits')}",
-                "metadata": {
-                    "@type": "type.googleapis.com/google.cloud.aiplatform.v1beta1.DeleteOperationMetadata",
-                    "genericMetadata": {"createTime": self._context.clock.stamp()},
-                },
-                "done": True,
-                "response": {"@type": "type.googleapis.com/google.protobuf.Empty"},
-            }
-        )
+        return json_reply(vertex_deletion(self._context, job.parent))
 
     # -- shared -----------------------------------------------------------------------------------
 

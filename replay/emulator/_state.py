@@ -90,3 +90,16 @@ class Context:
     clock: Clock = field(default_factory=Clock)
     ids: Ids = field(default_factory=Ids)
     lock: threading.RLock = field(default_factory=threading.RLock)
+
+
+def vertex_deletion(context: Context, parent: str) -> dict[str, object]:
+    """The finished operation Vertex AI answers a delete with (batch jobs, tuned models)."""
+    return {
+        "name": f"{parent}operations/{context.ids.next('operations', 'digits')}",
+        "metadata": {
+            "@type": "type.googleapis.com/google.cloud.aiplatform.v1beta1.DeleteOperationMetadata",
+            "genericMetadata": {"createTime": context.clock.stamp()},
+        },
+        "done": True,
+        "response": {"@type": "type.googleapis.com/google.protobuf.Empty"},
+    }

@@ -26,7 +26,7 @@ from replay.emulator._catalogue import Family, family_of
 from replay.emulator._errors import failed_precondition, invalid_argument, not_found
 from replay.emulator._http import Call, Reply, json_reply
 from replay.emulator._pages import listing, page
-from replay.emulator._state import Context
+from replay.emulator._state import Context, vertex_deletion
 from replay.emulator._wire import JSONObject, as_dict, as_str, timestamp
 
 VERTEX_STATES = ("JOB_STATE_PENDING", "JOB_STATE_RUNNING", "JOB_STATE_SUCCEEDED")
@@ -209,17 +209,7 @@ class TuningStore:
             job.is_deleted = True
         if not call.is_vertex:
             return json_reply({})
-        return json_reply(
-            {
-                "name": f"{job.parent}operations/{self._context.ids.next('operations', 'digits')}",
-                "metadata": {
-                    "@type": "type.googleapis.com/google.cloud.aiplatform.v1beta1.DeleteOperationMetadata",
-                    "genericMetadata": {"createTime": self._context.clock.stamp()},
-                },
-                "done": True,
-                "response": {"@type": "type.googleapis.com/google.protobuf.Empty"},
-            }
-        )
+        return json_reply(vertex_deletion(self._context, job.parent))
 
     # -- shared -----------------------------------------------------------------------------------
 
