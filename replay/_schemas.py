@@ -31,7 +31,7 @@ from dataclasses import dataclass, field
 from functools import cache, cached_property
 from importlib import resources
 from typing import TYPE_CHECKING, Literal, Protocol
-from urllib.parse import parse_qs, unquote, urlsplit
+from urllib.parse import parse_qs, unquote, urlsplit, urlunsplit
 
 if TYPE_CHECKING:
     from collections import deque
@@ -91,9 +91,37 @@ def check_request(method: str, url: str, body: object) -> list[Violation]:
 
     `body` is the parsed JSON body, or None when there is none.
     """
-    route = _route(method, url)
-    if route is None or body is None:
+    if body is None:
         return []
+    route = _route(method, url)
+    beta = _v1beta_stand_in(method, url, route)
+    if beta is not None:
+        found = _violations_of(beta, body)
+        if route is not None and route.operation.version == "v1alpha":
+            own = {violation.path for violation in _violations_of(route, body)}
+            found = [violation for violation in found if violation.path in own]
+        return found
+    return [] if route is None else _violations_of(route, body)
+
+
+def _v1beta_stand_in(method: str, url: str, route: _Route | None) -> _Route | None:
+    """Return the v1beta route that judges a Gemini v1 or v1alpha request, if there is one.
+
+    The published v1 and v1alpha definitions lag behind the service (v1 has no `tools` or
+    `systemInstruction`, v1alpha no `thinkingConfig`), yet the service and the official SDK use those
+    fields there. So v1 is judged by v1beta alone, and v1alpha is refused only where both refuse.
+    """
+    parts = urlsplit(url)
+    for version in ("v1", "v1alpha"):
+        is_gemini = route is None or (route.operation.api, route.operation.version) == ("gemini", version)
+        if is_gemini and parts.path.startswith(f"/{version}/"):
+            beta_path = "/v1beta/" + parts.path.removeprefix(f"/{version}/")
+            beta = _route(method, urlunsplit(parts._replace(path=beta_path)))
+            return beta if beta is not None and beta.operation.api == "gemini" else None
+    return None
+
+
+def _violations_of(route: _Route, body: object) -> list[Violation]:
     if route.request is None:
         if body == {}:
             return []

@@ -412,3 +412,17 @@ def test_importing_the_checker_loads_neither_jsonschema_nor_a_schema_file() -> N
     )
     out = subprocess.run([sys.executable, "-c", code], check=True, capture_output=True, text=True).stdout
     assert out.split() == ["False", "0"]
+
+
+@pytest.mark.parametrize("version", ["v1", "v1alpha"])
+def test_lagging_gemini_versions_take_the_fields_the_service_takes(version: str) -> None:
+    # Google's published v1 definitions have no tools or systemInstruction; the service takes both.
+    body = {
+        "contents": [{"role": "user", "parts": [{"text": "hi"}]}],
+        "systemInstruction": {"parts": [{"text": "Be brief."}]},
+        "tools": [{"functionDeclarations": [{"name": "lookup"}]}],
+        "generationConfig": {"thinkingConfig": {"thinkingBudget": 0}},
+        "bogus": 1,
+    }
+    url = GEMINI.replace("/v1beta/", f"/{version}/")
+    assert check_request("POST", url, body) == [Violation("bogus", "unknown field 'bogus'")]
