@@ -20,10 +20,14 @@ from replay._cassette import Request as Request
 from replay._cassette import Response as Response
 from replay._cassette import load_cassette as load_cassette
 from replay._cassette import save_cassette as save_cassette
+from replay._config import Mode as Mode
 from replay._errors import CassetteError as CassetteError
+from replay._errors import ConfigError as ConfigError
 from replay._errors import CredentialLeakError as CredentialLeakError
+from replay._errors import NetworkBlockedError as NetworkBlockedError
 from replay._errors import NoMatchError as NoMatchError
 from replay._errors import ReplayError as ReplayError
+from replay._fixture import GenaiReplay as GenaiReplay
 from replay._httpx import RecordingTransport as RecordingTransport
 from replay._httpx import ReplayTransport as ReplayTransport
 from replay._matchers import MatchOptions as MatchOptions
@@ -46,12 +50,16 @@ __all__ = [
     "BodyKind",
     "Cassette",
     "CassetteError",
+    "ConfigError",
     "CredentialLeakError",
+    "GenaiReplay",
     "HeaderRule",
     "Interaction",
     "JsonPathRule",
     "MatchOptions",
     "Meta",
+    "Mode",
+    "NetworkBlockedError",
     "NoMatchError",
     "Operation",
     "Player",

@@ -1,7 +1,12 @@
 """The exceptions `replay` raises; every one of them derives from `ReplayError`.
 
 ReplayError
- └── CassetteError      a cassette cannot be read or written: format, JSON, blob, path
+ ├── CassetteError         a cassette cannot be read or written: format, JSON, blob, path
+ │    └── UnsupportedCassetteError   a foreign cassette cannot be imported (`genai-replay import`)
+ ├── ConfigError           a genai_replay setting has a value that cannot work
+ ├── CredentialLeakError   a cassette about to be written still holds a credential
+ ├── NetworkBlockedError   replaying code tried to reach beyond 127.0.0.1
+ └── NoMatchError          a replayed request matches no recorded interaction
 """
 
 from __future__ import annotations
@@ -20,6 +25,14 @@ class CassetteError(ReplayError):
         where = f"{cassette_path}: " if cassette_path is not None else ""
         super().__init__(where + message)
         self.cassette_path = cassette_path
+
+
+class UnsupportedCassetteError(CassetteError):
+    """A foreign cassette cannot be imported; `cassette_path` names it, `reason` says why and what to do."""
+
+    def __init__(self, reason: str, *, cassette_path: Path) -> None:
+        super().__init__(reason, cassette_path=cassette_path)
+        self.reason = reason
 
 
 class CredentialLeakError(ReplayError):
@@ -60,3 +73,22 @@ class NoMatchError(ReplayError):
         self.request = request
         self.differences = differences
         self.violations = violations or []
+
+
+class ConfigError(ReplayError):
+    """A genai_replay setting (option, marker, ini key or config fixture) has a value that cannot work."""
+
+
+class NetworkBlockedError(ReplayError):
+    """While replaying, code tried to open a connection beyond 127.0.0.1; nothing was sent.
+
+    `address` is where it tried to connect.
+    """
+
+    def __init__(self, address: object) -> None:
+        super().__init__(
+            f"genai_replay blocked a connection to {address!r}: in replay mode no request leaves "
+            "this machine. Record what the test needs with --genai-replay-mode=new_episodes, or run it "
+            "live with --genai-replay-mode=live"
+        )
+        self.address = address

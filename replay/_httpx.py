@@ -23,7 +23,7 @@ import time
 import zlib
 from collections.abc import AsyncIterator, Callable, Iterator
 from dataclasses import replace
-from typing import Any, ClassVar
+from typing import Any, ClassVar, Protocol
 
 import httpx
 
@@ -169,6 +169,14 @@ class _CassetteTransport:
         return self._http.Response(response.status, headers=headers, content=response.body.wire)
 
 
+class Answering(Protocol):
+    """What a replaying transport asks: a `Player`, or a fixture's session that counts what it plays."""
+
+    def answer_wire(self, method: str, url: str, content: bytes) -> Response | None: ...
+
+    def answer(self, request: Request) -> Response: ...
+
+
 class Replaying(_CassetteTransport):
     """An httpx transport (sync and async) that answers from a cassette and never opens a socket.
 
@@ -180,7 +188,7 @@ class Replaying(_CassetteTransport):
     ...                         async_transport=ReplayTransport(player))
     """
 
-    def __init__(self, player: Player, *, pace: float | str = 0.0) -> None:
+    def __init__(self, player: Answering, *, pace: float | str = 0.0) -> None:
         self.player = player
         self.pace = pace
 

@@ -71,7 +71,7 @@ class Player:
 
     def answer(self, request: Request) -> Response:
         """Return the recorded response to `request`, with the caller's project and location."""
-        return self._revealed(self.play(request).response, request.url)
+        return self.revealed(self.play(request).response, request.url)
 
     def answer_wire(self, method: str, url: str, content: bytes) -> Response | None:
         """Answer a request sent byte for byte as recorded, without parsing it; else return None.
@@ -80,12 +80,15 @@ class Player:
         (bodies are stored as parsed JSON and rebuilt compactly, as httpx and genai_min send them).
         None means only that the bytes differ; `answer` then decides on the normalised request.
         """
+        interaction = self.play_wire(method, url, content)
+        return None if interaction is None else self.revealed(interaction.response, url)
+
+    def play_wire(self, method: str, url: str, content: bytes) -> Interaction | None:
+        """Return the interaction recorded for exactly these bytes, or None (see `answer_wire`)."""
         by_wire = self._ready()[1]
         key = by_wire.get((method.upper(), url, content))
         position = None if key is None else self._take(key)
-        if position is None:
-            return None
-        return self._revealed(self.cassette.interactions[position].response, url)
+        return None if position is None else self.cassette.interactions[position]
 
     def _ready(self) -> tuple[dict[str, list[int]], dict[tuple[str, str, bytes], str]]:
         # The indexes are built on first use, so loading a cassette costs no more than reading it.
@@ -107,7 +110,8 @@ class Player:
             return position
 
     @staticmethod
-    def _revealed(response: Response, url: str) -> Response:
+    def revealed(response: Response, url: str) -> Response:
+        """Put the project and location of `url` (the caller's) back into a recorded response."""
         identity = Identity.of(url)
         if not identity:
             return response

@@ -1,0 +1,148 @@
+"""What the `genai_replay` fixture hands a test, and the block that sets a test up and tears it down.
+
+`running` is the whole life of one test's cassette, without pytest: the plugin calls it from the
+fixture, and anything else (a script, another test runner) can call it the same way::
+
+    with running(session, state) as replay:
+        t = replay.transport()
+        ...
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import ExitStack, contextmanager
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import genai_min
+from replay._cassette import Interaction, Request
+from replay._config import Mode
+from replay._environment import FAKE_API_KEY, environment, replay_variables
+from replay._guards import SkippedSleeps, blocking_network, skipping_sleeps
+from replay._httpx import ReplayTransport
+from replay._session import Session
+from replay._vcr import intercepting
+
+if TYPE_CHECKING:
+    from google.genai import types
+
+
+class GenaiReplay:
+    """A test's handle on its cassette: clients set up for the mode, and what was played.
+
+    The official SDK and plain httpx clients the test (or the code under test) builds itself are
+    recorded and replayed too; `transport()` and `http_options()` only make the fast path explicit.
+    """
+
+    def __init__(self, session: Session, *, upstream_url: str | None = None) -> None:
+        self._session = session
+        self._upstream_url = upstream_url
+        self.skipped_sleeps = SkippedSleeps()
+
+    @property
+    def mode(self) -> Mode:
+        """The mode this test runs in."""
+        return self._session.config.mode
+
+    @property
+    def cassette_path(self) -> Path:
+        """The cassette file this test reads and writes."""
+        return self._session.path
+
+    @property
+    def is_replaying(self) -> bool:
+        """Whether every request is answered from the cassette (nothing is sent)."""
+        return self._session.is_replay_only
+
+    @property
+    def requests(self) -> list[Request]:
+        """The requests the test sent so far, sanitised as they would be stored."""
+        return list(self._session.requests)
+
+    @property
+    def played(self) -> list[Interaction]:
+        """The recorded interactions served so far, in order."""
+        return list(self._session.played)
+
+    def transport(self, **kwargs: Any) -> genai_min.Transport:
+        """Build a `genai_min.Transport` for this mode; keyword arguments go to its constructor.
+
+        Replaying, it answers from the cassette without a socket and needs no real key. Otherwise
+        it sends for real (to the emulator when recording against it) and is recorded.
+        """
+        if not self._session.is_replay_only:
+            return genai_min.Transport(**kwargs)
+        replaying = ReplayTransport(self._session)
+        if not kwargs.get("vertexai") and not kwargs.get("api_key"):
+            kwargs["api_key"] = FAKE_API_KEY
+        return genai_min.Transport(transport=replaying, async_transport=replaying, **kwargs)
+
+    def http_options(self, **kwargs: Any) -> types.HttpOptions:
+        """Build the official SDK's `HttpOptions` for this mode; keyword arguments are its fields.
+
+        >>> client = genai.Client(api_key="any", http_options=genai_replay.http_options())
+        """
+        from google.genai import types
+
+        if self._session.is_replay_only:
+            from replay.httpx2 import ReplayTransport as Replay2Transport
+
+            replaying = Replay2Transport(self._session)
+            kwargs.setdefault("client_args", {"transport": replaying})
+            kwargs.setdefault("async_client_args", {"transport": replaying})
+        elif self._upstream_url is not None:
+            kwargs.setdefault("base_url", self._upstream_url)
+        return types.HttpOptions(**kwargs)
+
+    def assert_all_played(self) -> None:
+        """Fail unless every interaction in the cassette was served during this test."""
+        player = self._session.player
+        if player is None:
+            return
+        unplayed = player.unplayed
+        if unplayed:
+            shown = ", ".join(
+                f"#{i} {player.cassette.interactions[i].request.method} "
+                f"{player.cassette.interactions[i].request.url.split('?', 1)[0]}"
+                for i in unplayed[:5]
+            )
+            more = f" and {len(unplayed) - 5} more" if len(unplayed) > 5 else ""
+            raise AssertionError(
+                f"{len(unplayed)} recorded interaction(s) of {self.cassette_path} were never played: "
+                f"{shown}{more}. Re-record the cassette with --genai-replay-mode=all if the test no "
+                "longer sends them"
+            )
+
+
+@contextmanager
+def running(
+    session: Session,
+    *,
+    scratch: Path,
+    upstream_url: str | None = None,
+    upstream_variables: dict[str, str | None] | None = None,
+) -> Iterator[GenaiReplay]:
+    """Set a test up for its mode, yield its `GenaiReplay`, then save the cassette as the mode says.
+
+    Replaying: fake credentials fill what the environment lacks, sockets beyond 127.0.0.1 are
+    refused. Recording against the emulator: `upstream_variables` point clients at it. In both,
+    sleeps while an operation is under way return at once, unless the config turns that off.
+    Every mode: clients vcrpy can patch are routed to the session.
+    """
+    replay = GenaiReplay(session, upstream_url=upstream_url)
+    with ExitStack() as stack:
+        if session.is_replay_only:
+            stack.enter_context(environment(replay_variables(scratch)))
+            stack.enter_context(blocking_network())
+        elif upstream_variables:
+            stack.enter_context(environment(upstream_variables))
+        # The emulator's operations advance one state per poll, so its polls need no waiting either.
+        if session.config.skip_sleeps and (session.is_replay_only or upstream_variables):
+            replay.skipped_sleeps = stack.enter_context(skipping_sleeps(lambda: session.is_waiting))
+        stack.enter_context(intercepting(session))
+        try:
+            yield replay
+        finally:
+            stack.close()
+            session.finish()

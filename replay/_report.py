@@ -1,0 +1,94 @@
+"""The end-of-run report: what every test's cassette did, merged across pytest-xdist workers.
+
+Each process (the only one, or each xdist worker) keeps a `Report`; workers send theirs to the
+controller as JSON, which merges them. A cassette counts as unused when no collected test would
+use it and no test used it, in every process.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+from replay._config import Mode
+from replay._session import Outcome
+
+
+@dataclass
+class Report:
+    """The outcomes of the tests one process ran, and the cassettes it found no test for."""
+
+    outcomes: list[Outcome] = field(default_factory=list)
+    unused: set[Path] | None = None
+
+    def to_json(self) -> str:
+        """Serialise for the trip from an xdist worker to the controller."""
+        rows = [{**asdict(o), "path": str(o.path), "mode": o.mode.value} for o in self.outcomes]
+        unused = None if self.unused is None else sorted(map(str, self.unused))
+        return json.dumps({"outcomes": rows, "unused": unused})
+
+    def merge_json(self, text: str) -> None:
+        """Add what a worker's `to_json` wrote; a cassette stays unused only if no process used it."""
+        data = json.loads(text)
+        for row in data["outcomes"]:
+            self.outcomes.append(Outcome(**{**row, "path": Path(row["path"]), "mode": Mode(row["mode"])}))
+        if data["unused"] is not None:
+            theirs = {Path(p) for p in data["unused"]}
+            self.unused = theirs if self.unused is None else self.unused & theirs
+
+
+def unused_cassettes(folders: Iterable[Path], expected: set[Path], used: set[Path]) -> set[Path]:
+    """Return the cassettes in `folders` that are neither expected by a collected test nor used."""
+    found = {path for folder in folders if folder.is_dir() for path in folder.glob("*.json")}
+    return found - expected - used
+
+
+def summary_lines(report: Report, root: Path) -> list[str]:
+    """Return the lines the terminal summary shows: counts, then each thing to fix with its command."""
+    outcomes = report.outcomes
+    if not outcomes and not report.unused:
+        return []
+    cassettes = {o.path for o in outcomes}
+    replayed = sum(o.replayed for o in outcomes)
+    recorded = sum(o.recorded for o in outcomes)
+    new = sum(o.is_new for o in outcomes)
+    changed = sum(o.is_changed for o in outcomes)
+    unplayed = [o for o in outcomes if o.unplayed]
+    missed = [o for o in outcomes if o.missed]
+    lines = [
+        f"genai-replay: {_count(len(cassettes), 'cassette')}; {replayed} interactions replayed, "
+        f"{recorded} recorded ({new} new cassettes, {changed} changed), "
+        f"{sum(o.unplayed for o in unplayed)} unplayed, {sum(o.missed for o in missed)} missing"
+    ]
+    if missed:
+        lines.append(
+            f"genai-replay: {_count(sum(o.missed for o in missed), 'request')} had no recording; "
+            "record them with --genai-replay-mode=new_episodes:"
+        )
+        lines.extend(f"  {_shown(o.path, root)} ({o.missed} missing)" for o in missed)
+    if unplayed:
+        lines.append(
+            f"genai-replay: {_count(len(unplayed), 'cassette')} hold interactions no test played; "
+            "re-record them with --genai-replay-mode=all:"
+        )
+        lines.extend(f"  {_shown(o.path, root)} ({o.unplayed} unplayed)" for o in unplayed)
+    if report.unused:
+        lines.append(
+            f"genai-replay: {_count(len(report.unused), 'cassette')} no test in this run uses; "
+            "delete them if their tests are gone:"
+        )
+        lines.extend(f"  {_shown(path, root)}" for path in sorted(report.unused))
+    return lines
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}" + ("" if number == 1 else "s")
+
+
+def _shown(path: Path, root: Path) -> str:
+    try:
+        return str(path.relative_to(root))
+    except ValueError:
+        return str(path)

@@ -1,0 +1,266 @@
+"""The pytest plugin: the `genai_replay` fixture, its marker, options and ini keys, and the run's report.
+
+This module only wires pytest to `replay`: settings are resolved by `replay._config.resolve`
+(command line > marker > `genai_replay_config` fixture > ini > default), and each test's cassette is
+run by `replay._fixture.running`. Registered through the ``pytest11`` entry point, so installing
+genai-replay is enough::
+
+    def test_answer(genai_replay):
+        client = genai.Client()          # recorded with --genai-replay-mode=once, replayed after
+        assert client.models.generate_content(model="gemini-2.0-flash-001", contents="Hi").text
+"""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from replay._config import MODE_ALIASES, Config, Mode, Upstream, check_names, resolve
+from replay._environment import emulator_variables, has_credentials
+from replay._errors import ConfigError
+from replay._fixture import GenaiReplay, running
+from replay._names import cassette_path
+from replay._report import Report, summary_lines, unused_cassettes
+from replay._session import Session
+
+_INI = {
+    "mode": ("genai_replay_mode", "string", "none (replay only), once, new_episodes, all or live"),
+    "cassette_dir": ("genai_replay_dir", "string", "cassette folder (default: cassettes/ by each module)"),
+    "upstream": ("genai_replay_upstream", "string", "where recording sends requests: auto, live, emulator"),
+    "skip_sleeps": ("genai_replay_skip_sleeps", "bool", "skip sleeps that wait for a replayed operation"),
+    "ignore_host": ("genai_replay_ignore_host", "bool", "match requests whatever their host"),
+    "ignore_api_version": ("genai_replay_ignore_api_version", "bool", "match whatever the API version"),
+    "rules": ("genai_replay_rules", "linelist", "more sanitising: header:NAME, json:PATH, regex:PATTERN"),
+    "timing": ("genai_replay_timing", "bool", "record the delays between streamed events"),
+}  # fmt: skip
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    """Declare the command-line options and ini keys, all in the genai-replay group."""
+    group = parser.getgroup("genai-replay", "record and replay Gemini and Vertex AI exchanges")
+    group.addoption(
+        "--genai-replay-mode",
+        dest="genai_replay_mode",
+        choices=[m.value for m in Mode] + sorted(MODE_ALIASES),
+        help="none (default: replay only, never send), once (record missing cassettes), new_episodes "
+        "(record missing requests), all (re-record everything), live (send, write nothing)",
+    )
+    group.addoption("--genai-replay-dir", dest="genai_replay_dir", help="folder of cassettes")
+    group.addoption(
+        "--genai-replay-upstream",
+        dest="genai_replay_upstream",
+        choices=[u.value for u in Upstream],
+        help="where recording sends: auto (live given credentials, else the emulator), live, emulator",
+    )
+    group.addoption(
+        "--genai-replay-real-sleeps",
+        dest="genai_replay_real_sleeps",
+        action="store_true",
+        default=None,
+        help="let sleeps that wait for a replayed operation take their time",
+    )
+    for _, (name, kind, help_text) in _INI.items():
+        parser.addini(name, help_text, type=kind, default=None)  # type: ignore[arg-type]
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Register the marker and set up the run's state."""
+    config.addinivalue_line(
+        "markers",
+        "genai_replay(cassette=None, *, mode=None, cassette_dir=None, rules=None, ignore_host=None, "
+        "ignore_api_version=None, skip_sleeps=None, upstream=None, timing=None): settings of this "
+        "test's genai_replay cassette",
+    )
+    config.stash[_STATE] = _State(config)
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    """Stop the emulator, if recording started one, and remove scratch files."""
+    state = config.stash.get(_STATE, None)
+    if state is not None:
+        state.close()
+
+
+@pytest.fixture
+def genai_replay_config() -> Mapping[str, object]:
+    """Override to give genai_replay settings for a module or folder (below the marker and options)."""
+    return {}
+
+
+@pytest.fixture
+def genai_replay(
+    request: pytest.FixtureRequest, genai_replay_config: Mapping[str, object]
+) -> Iterator[GenaiReplay]:
+    """Record or replay this test's Gemini and Vertex AI traffic, whichever client sends it."""
+    state = request.config.stash[_STATE]
+    try:
+        config = state.config_for(request.node, genai_replay_config)
+    except ConfigError as error:
+        raise pytest.UsageError(str(error)) from None
+    path = state.cassette_for(request.node, config)
+    session = state.session(path, config)
+    state.used.add(path)
+    try:
+        with running(session, scratch=state.scratch, **state.upstream(session)) as replay:
+            yield replay
+    finally:
+        state.report.outcomes.append(session.outcome)
+
+
+def pytest_itemcollected(item: pytest.Item) -> None:
+    """Note which cassette each collected test would use, to tell unused cassettes apart."""
+    if "genai_replay" in getattr(item, "fixturenames", ()):
+        state = item.config.stash[_STATE]
+        try:
+            config = state.config_for(item, {})
+        except ConfigError:
+            return
+        state.expected.add(state.cassette_for(item, config))
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    """Work out the unused cassettes; an xdist worker sends its report to the controller."""
+    state = session.config.stash[_STATE]
+    if state.expected or state.used:
+        folders = {p.parent for p in state.expected | state.used}
+        state.report.unused = unused_cassettes(folders, state.expected, state.used)
+    workeroutput = getattr(session.config, "workeroutput", None)
+    if workeroutput is not None:
+        workeroutput["genai_replay"] = state.report.to_json()
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_testnodedown(node: Any, error: object) -> None:
+    """Merge an xdist worker's report into the controller's."""
+    text = getattr(node, "workeroutput", {}).get("genai_replay")
+    if text:
+        node.config.stash[_STATE].report.merge_json(text)
+
+
+def pytest_terminal_summary(terminalreporter: Any, config: pytest.Config) -> None:
+    """Print the counts of replayed, recorded, unplayed and missing interactions, and what to run."""
+    if getattr(config, "workerinput", None) is not None:
+        return
+    lines = summary_lines(config.stash[_STATE].report, config.rootpath)
+    if lines:
+        terminalreporter.section("genai-replay")
+        for line in lines:
+            terminalreporter.write_line(line)
+
+
+@dataclass
+class _State:
+    """What the plugin keeps for a run: settings from options and ini, the report, the emulator."""
+
+    config: pytest.Config
+    report: Report = field(default_factory=Report)
+    expected: set[Path] = field(default_factory=set)
+    used: set[Path] = field(default_factory=set)
+    _scratch: Path | None = None
+    _emulator: Any = None
+    _emulator_adc: Path | None = None
+
+    def __post_init__(self) -> None:
+        option = self.config.option
+        real_sleeps = getattr(option, "genai_replay_real_sleeps", None)
+        self.cli: dict[str, object] = {
+            "mode": getattr(option, "genai_replay_mode", None),
+            "cassette_dir": getattr(option, "genai_replay_dir", None),
+            "upstream": getattr(option, "genai_replay_upstream", None),
+            "skip_sleeps": False if real_sleeps else None,
+        }
+        self.ini = {setting: self._ini(name) for setting, (name, _, _) in _INI.items()}
+
+    def _ini(self, name: str) -> object:
+        value = self.config.getini(name)
+        return None if value in (None, "", []) else value
+
+    @property
+    def scratch(self) -> Path:
+        if self._scratch is None:
+            self._scratch = Path(tempfile.mkdtemp(prefix="genai-replay-"))
+        return self._scratch
+
+    def config_for(self, node: pytest.Item, fixture: Mapping[str, object]) -> Config:
+        return resolve(cli=self.cli, marker=_marker_settings(node), fixture=fixture, ini=self.ini)
+
+    def cassette_for(self, node: pytest.Item, config: Config) -> Path:
+        root = config.cassette_dir
+        if root is not None and not root.is_absolute():
+            root = self.config.rootpath / root
+        return cassette_path(Path(node.path), node.nodeid, name=config.cassette, root=root)
+
+    def session(self, path: Path, config: Config) -> Session:
+        if config.mode.is_recording and self._uses_emulator(config):
+            url = self.emulator().url
+            from replay.emulator import canonical_url
+
+            canonical: Callable[[str], str] = lambda text: canonical_url(text, url)  # noqa: E731
+            return Session(path, config, recorded_against="emulator", canonical=canonical)
+        return Session(path, config)
+
+    def upstream(self, session: Session) -> dict[str, Any]:
+        if session.canonical is None:
+            return {}
+        emulator = self.emulator()
+        return {
+            "upstream_url": emulator.url,
+            "upstream_variables": emulator_variables(emulator, self._emulator_adc_file()),
+        }
+
+    def _uses_emulator(self, config: Config) -> bool:
+        if config.upstream is Upstream.AUTO:
+            return not has_credentials()
+        return config.upstream is Upstream.EMULATOR
+
+    def emulator(self) -> Any:
+        if self._emulator is None:
+            from replay.emulator import Emulator
+
+            self._emulator = Emulator()
+            self._emulator.__enter__()
+        return self._emulator
+
+    def _emulator_adc_file(self) -> Path:
+        if self._emulator_adc is None:
+            import json
+
+            from replay.emulator import service_account_info
+
+            self._emulator_adc = self.scratch / "emulator-service-account.json"
+            self._emulator_adc.write_text(json.dumps(service_account_info(self.emulator())), encoding="utf-8")
+        return self._emulator_adc
+
+    def close(self) -> None:
+        if self._emulator is not None:
+            self._emulator.__exit__(None, None, None)
+            self._emulator = None
+        if self._scratch is not None:
+            shutil.rmtree(self._scratch, ignore_errors=True)
+            self._scratch = None
+
+
+_STATE = pytest.StashKey[_State]()
+
+
+def _marker_settings(node: pytest.Item) -> dict[str, object]:
+    """Merge the genai_replay markers on a test, the closest (the function's) winning."""
+    settings: dict[str, object] = {}
+    for marker in reversed(list(node.iter_markers("genai_replay"))):
+        if len(marker.args) > 1:
+            raise ConfigError(
+                f"the genai_replay marker takes at most one positional argument (the cassette name), "
+                f"got {marker.args!r}"
+            )
+        given = dict(marker.kwargs)
+        if marker.args:
+            given["cassette"] = marker.args[0]
+        check_names(given, "the genai_replay marker")
+        settings.update({k: v for k, v in given.items() if v is not None})
+    return settings

@@ -1,0 +1,28 @@
+"""Helpers for running throwaway downstream projects that use the genai_replay fixture."""
+
+from __future__ import annotations
+
+import pytest
+
+CREDENTIAL_VARIABLES = (
+    "GOOGLE_API_KEY",
+    "GEMINI_API_KEY",
+    "GOOGLE_APPLICATION_CREDENTIALS",
+    "GOOGLE_CLOUD_PROJECT",
+    "GOOGLE_CLOUD_LOCATION",
+    "GOOGLE_GENAI_USE_VERTEXAI",
+    "GOOGLE_GEMINI_BASE_URL",
+    "GOOGLE_VERTEX_BASE_URL",
+)
+
+
+@pytest.fixture
+def downstream(
+    pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch, tmp_path_factory
+) -> pytest.Pytester:
+    """A throwaway project with no credentials in its environment and no gcloud config to find."""
+    for name in CREDENTIAL_VARIABLES:
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("CLOUDSDK_CONFIG", str(tmp_path_factory.mktemp("no-gcloud")))
+    pytester.makeini("[pytest]\naddopts = -p no:cacheprovider\n")
+    return pytester
