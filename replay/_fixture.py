@@ -39,6 +39,7 @@ class GenaiReplay:
         self._session = session
         self._upstream_url = upstream_url
         self.skipped_sleeps = SkippedSleeps()
+        self._transports: list[genai_min.Transport] = []
 
     @property
     def mode(self) -> Mode:
@@ -69,14 +70,23 @@ class GenaiReplay:
         """Build a `genai_min.Transport` for this mode; keyword arguments go to its constructor.
 
         Replaying, it answers from the cassette without a socket and needs no real key. Otherwise
-        it sends for real (to the emulator when recording against it) and is recorded.
+        it sends for real (to the emulator when recording against it) and is recorded. Its sync
+        client is closed when the test ends.
         """
-        if not self._session.is_replay_only:
-            return genai_min.Transport(**kwargs)
-        replaying = ReplayTransport(self._session)
-        if not kwargs.get("vertexai") and not kwargs.get("api_key"):
-            kwargs["api_key"] = FAKE_API_KEY
-        return genai_min.Transport(transport=replaying, async_transport=replaying, **kwargs)
+        if self._session.is_replay_only:
+            replaying = ReplayTransport(self._session)
+            kwargs.setdefault("transport", replaying)
+            kwargs.setdefault("async_transport", replaying)
+            if not kwargs.get("vertexai") and not kwargs.get("api_key"):
+                kwargs["api_key"] = FAKE_API_KEY
+        transport = genai_min.Transport(**kwargs)
+        self._transports.append(transport)
+        return transport
+
+    def close(self) -> None:
+        """Close the sync clients of the transports built by `transport()` (done after each test)."""
+        for transport in self._transports:
+            transport.close()
 
     def http_options(self, **kwargs: Any) -> types.HttpOptions:
         """Build the official SDK's `HttpOptions` for this mode; keyword arguments are its fields.
@@ -144,5 +154,6 @@ def running(
         try:
             yield replay
         finally:
+            replay.close()
             stack.close()
             session.finish()

@@ -70,14 +70,14 @@ def summary_lines(report: Report, root: Path) -> list[str]:
         lines.extend(f"  {_shown(o.path, root)} ({o.missed} missing)" for o in missed)
     if unplayed:
         lines.append(
-            f"genai-replay: {_count(len(unplayed), 'cassette')} hold interactions no test played; "
+            f"genai-replay: interactions never played in {_count(len(unplayed), 'cassette')}; "
             "re-record them with --genai-replay-mode=all:"
         )
         lines.extend(f"  {_shown(o.path, root)} ({o.unplayed} unplayed)" for o in unplayed)
     if report.unused:
         lines.append(
-            f"genai-replay: {_count(len(report.unused), 'cassette')} no test in this run uses; "
-            "delete them if their tests are gone:"
+            f"genai-replay: {_count(len(report.unused), 'unused cassette')} (no test in this run uses "
+            "them); delete them if their tests are gone:"
         )
         lines.extend(f"  {_shown(path, root)}" for path in sorted(report.unused))
     return lines

@@ -102,7 +102,7 @@ def genai_replay(
     try:
         config = state.config_for(request.node, genai_replay_config)
     except ConfigError as error:
-        raise pytest.UsageError(str(error)) from None
+        pytest.fail(str(error), pytrace=False)
     path = state.cassette_for(request.node, config)
     session = state.session(path, config)
     state.used.add(path)
@@ -114,13 +114,13 @@ def genai_replay(
 
 
 def pytest_itemcollected(item: pytest.Item) -> None:
-    """Note which cassette each collected test would use, to tell unused cassettes apart."""
+    """Note which cassette each collected test would use (to tell unused ones apart); check its markers."""
     if "genai_replay" in getattr(item, "fixturenames", ()):
         state = item.config.stash[_STATE]
         try:
             config = state.config_for(item, {})
-        except ConfigError:
-            return
+        except ConfigError as error:
+            raise pytest.UsageError(f"{item.nodeid}: {error}") from None
         state.expected.add(state.cassette_for(item, config))
 
 
@@ -197,7 +197,7 @@ class _State:
         return cassette_path(Path(node.path), node.nodeid, name=config.cassette, root=root)
 
     def session(self, path: Path, config: Config) -> Session:
-        if config.mode.is_recording and self._uses_emulator(config):
+        if (config.mode.is_recording or config.mode is Mode.LIVE) and self._uses_emulator(config):
             url = self.emulator().url
             from replay.emulator import canonical_url
 

@@ -4,6 +4,11 @@ from __future__ import annotations
 
 import pytest
 
+# In-process pytester runs drop the modules a run imported; cryptography's Rust bindings cannot be
+# imported twice in one process, so it is loaded here, before any run, and kept.
+from cryptography.hazmat.primitives import serialization as serialization
+from cryptography.hazmat.primitives.asymmetric import rsa as rsa
+
 CREDENTIAL_VARIABLES = (
     "GOOGLE_API_KEY",
     "GEMINI_API_KEY",
@@ -24,5 +29,6 @@ def downstream(
     for name in CREDENTIAL_VARIABLES:
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("CLOUDSDK_CONFIG", str(tmp_path_factory.mktemp("no-gcloud")))
-    pytester.makeini("[pytest]\naddopts = -p no:cacheprovider\n")
+    # hypothesis re-imports itself for its summary in every in-process run, which costs seconds.
+    pytester.makeini("[pytest]\naddopts = -p no:cacheprovider -p no:hypothesispytest\n")
     return pytester

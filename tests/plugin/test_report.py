@@ -1,0 +1,79 @@
+"""The end-of-run summary: counts, then each thing to fix with the command that fixes it; right under xdist."""
+
+from __future__ import annotations
+
+import pytest
+
+TESTS = """
+import os
+from genai_min import models
+
+def ask(genai_replay, *prompts):
+    with genai_replay.transport() as t:
+        for prompt in prompts:
+            models.generate_content(t, model="gemini-2.0-flash-001", contents=prompt)
+
+def test_a(genai_replay):
+    ask(genai_replay, *os.environ.get("A", "a1,a2").split(","))
+
+def test_b(genai_replay):
+    ask(genai_replay, "b")
+
+def test_c(genai_replay):
+    ask(genai_replay, "c")
+"""
+
+
+@pytest.fixture
+def recorded(downstream: pytest.Pytester) -> pytest.Pytester:
+    downstream.makepyfile(test_app=TESTS)
+    downstream.runpytest("--genai-replay-mode=once", "--genai-replay-upstream=emulator").assert_outcomes(
+        passed=3
+    )
+    (downstream.path / "cassettes" / "test_app" / "test_gone.json").write_text("{}")
+    return downstream
+
+
+SUMMARY = [
+    "*= genai-replay =*",
+    "genai-replay: 3 cassettes; 2 interactions replayed, 0 recorded (0 new cassettes, 0 changed), 2 unplayed, 1 missing",
+    "genai-replay: 1 request had no recording; record them with --genai-replay-mode=new_episodes:",
+    "  cassettes/test_app/test_c.json (1 missing)",
+    "genai-replay: interactions never played in 2 cassettes; re-record them with --genai-replay-mode=all:",
+    "  cassettes/test_app/test_a.json (1 unplayed)",
+    "  cassettes/test_app/test_c.json (1 unplayed)",
+    "genai-replay: 1 unused cassette (no test in this run uses them); delete them if their tests are gone:",
+    "  cassettes/test_app/test_gone.json",
+]
+
+
+def test_the_summary_counts_and_says_what_to_run(
+    recorded: pytest.Pytester, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("A", "a1")
+    (recorded.path / "cassettes" / "test_app" / "test_c.json").write_text(
+        (recorded.path / "cassettes" / "test_app" / "test_b.json").read_text()
+    )
+    result = recorded.runpytest()
+    result.assert_outcomes(passed=2, failed=1)
+    result.stdout.fnmatch_lines(SUMMARY, consecutive=True)
+
+
+def test_the_summary_is_the_same_under_xdist(
+    recorded: pytest.Pytester, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    pytest.importorskip("xdist")
+    monkeypatch.setenv("A", "a1")
+    (recorded.path / "cassettes" / "test_app" / "test_c.json").write_text(
+        (recorded.path / "cassettes" / "test_app" / "test_b.json").read_text()
+    )
+    result = recorded.runpytest_subprocess("-n", "2")
+    result.assert_outcomes(passed=2, failed=1)
+    result.stdout.fnmatch_lines(SUMMARY, consecutive=True)
+
+
+def test_nothing_is_printed_when_no_test_uses_the_fixture(downstream: pytest.Pytester) -> None:
+    downstream.makepyfile("def test_plain():\n    pass\n")
+    result = downstream.runpytest()
+    result.assert_outcomes(passed=1)
+    result.stdout.no_fnmatch_line("genai-replay: *")
