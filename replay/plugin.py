@@ -12,22 +12,18 @@ genai-replay is enough::
 
 from __future__ import annotations
 
-import shutil
-import tempfile
-from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from replay._config import MODE_ALIASES, Config, Mode, Upstream, check_names, resolve
-from replay._environment import emulator_variables, has_credentials
 from replay._errors import ConfigError
-from replay._fixture import GenaiReplay, running
+from replay._fixture import GenaiReplay
+from replay._harness import Harness
 from replay._names import cassette_path
 from replay._report import Report, summary_lines, unused_cassettes
-from replay._session import Session
 
 _INI = {
     "mode": ("genai_replay_mode", "string", "none (replay only), once, new_episodes, all or live"),
@@ -65,6 +61,12 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         default=None,
         help="let sleeps that wait for a replayed operation take their time",
     )
+    group.addoption(
+        "--genai-replay-report",
+        dest="genai_replay_report",
+        metavar="PATH",
+        help="also write the end-of-run report as JSON to PATH (what `genai-replay record` reads)",
+    )
     for _, (name, kind, help_text) in _INI.items():
         parser.addini(name, help_text, type=kind, default=None)  # type: ignore[arg-type]
 
@@ -81,10 +83,14 @@ def pytest_configure(config: pytest.Config) -> None:
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:
-    """Stop the emulator, if recording started one, and remove scratch files."""
+    """Write the JSON report if asked, stop the emulator if recording started one, remove scratch files."""
     state = config.stash.get(_STATE, None)
-    if state is not None:
-        state.close()
+    if state is None:
+        return
+    report_path = getattr(config.option, "genai_replay_report", None)
+    if report_path and getattr(config, "workerinput", None) is None:
+        Path(report_path).write_text(state.report.to_json(), encoding="utf-8")
+    state.harness.close()
 
 
 @pytest.fixture
@@ -104,13 +110,9 @@ def genai_replay(
     except ConfigError as error:
         pytest.fail(str(error), pytrace=False)
     path = state.cassette_for(request.node, config)
-    session = state.session(path, config)
     state.used.add(path)
-    try:
-        with running(session, scratch=state.scratch, **state.upstream(session)) as replay:
-            yield replay
-    finally:
-        state.report.outcomes.append(session.outcome)
+    with state.harness.running(state.harness.session(path, config)) as replay:
+        yield replay
 
 
 def pytest_itemcollected(item: pytest.Item) -> None:
@@ -154,20 +156,15 @@ def pytest_terminal_summary(terminalreporter: Any, config: pytest.Config) -> Non
             terminalreporter.write_line(line)
 
 
-@dataclass
 class _State:
-    """What the plugin keeps for a run: settings from options and ini, the report, the emulator."""
+    """What the plugin keeps for a run: settings from options and ini, the harness, the cassettes seen."""
 
-    config: pytest.Config
-    report: Report = field(default_factory=Report)
-    expected: set[Path] = field(default_factory=set)
-    used: set[Path] = field(default_factory=set)
-    _scratch: Path | None = None
-    _emulator: Any = None
-    _emulator_adc: Path | None = None
-
-    def __post_init__(self) -> None:
-        option = self.config.option
+    def __init__(self, config: pytest.Config) -> None:
+        self.config = config
+        self.harness = Harness()
+        self.expected: set[Path] = set()
+        self.used: set[Path] = set()
+        option = config.option
         real_sleeps = getattr(option, "genai_replay_real_sleeps", None)
         self.cli: dict[str, object] = {
             "mode": getattr(option, "genai_replay_mode", None),
@@ -177,15 +174,13 @@ class _State:
         }
         self.ini = {setting: self._ini(name) for setting, (name, _, _) in _INI.items()}
 
+    @property
+    def report(self) -> Report:
+        return self.harness.report
+
     def _ini(self, name: str) -> object:
         value = self.config.getini(name)
         return None if value in (None, "", []) else value
-
-    @property
-    def scratch(self) -> Path:
-        if self._scratch is None:
-            self._scratch = Path(tempfile.mkdtemp(prefix="genai-replay-"))
-        return self._scratch
 
     def config_for(self, node: pytest.Item, fixture: Mapping[str, object]) -> Config:
         return resolve(cli=self.cli, marker=_marker_settings(node), fixture=fixture, ini=self.ini)
@@ -195,55 +190,6 @@ class _State:
         if root is not None and not root.is_absolute():
             root = self.config.rootpath / root
         return cassette_path(Path(node.path), node.nodeid, name=config.cassette, root=root)
-
-    def session(self, path: Path, config: Config) -> Session:
-        if (config.mode.is_recording or config.mode is Mode.LIVE) and self._uses_emulator(config):
-            url = self.emulator().url
-            from replay.emulator import canonical_url
-
-            canonical: Callable[[str], str] = lambda text: canonical_url(text, url)  # noqa: E731
-            return Session(path, config, recorded_against="emulator", canonical=canonical)
-        return Session(path, config)
-
-    def upstream(self, session: Session) -> dict[str, Any]:
-        if session.canonical is None:
-            return {}
-        emulator = self.emulator()
-        return {
-            "upstream_url": emulator.url,
-            "upstream_variables": emulator_variables(emulator, self._emulator_adc_file()),
-        }
-
-    def _uses_emulator(self, config: Config) -> bool:
-        if config.upstream is Upstream.AUTO:
-            return not has_credentials()
-        return config.upstream is Upstream.EMULATOR
-
-    def emulator(self) -> Any:
-        if self._emulator is None:
-            from replay.emulator import Emulator
-
-            self._emulator = Emulator()
-            self._emulator.__enter__()
-        return self._emulator
-
-    def _emulator_adc_file(self) -> Path:
-        if self._emulator_adc is None:
-            import json
-
-            from replay.emulator import service_account_info
-
-            self._emulator_adc = self.scratch / "emulator-service-account.json"
-            self._emulator_adc.write_text(json.dumps(service_account_info(self.emulator())), encoding="utf-8")
-        return self._emulator_adc
-
-    def close(self) -> None:
-        if self._emulator is not None:
-            self._emulator.__exit__(None, None, None)
-            self._emulator = None
-        if self._scratch is not None:
-            shutil.rmtree(self._scratch, ignore_errors=True)
-            self._scratch = None
 
 
 _STATE = pytest.StashKey[_State]()
