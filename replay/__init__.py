@@ -27,9 +27,13 @@ from replay._errors import CredentialLeakError as CredentialLeakError
 from replay._errors import NetworkBlockedError as NetworkBlockedError
 from replay._errors import NoMatchError as NoMatchError
 from replay._errors import ReplayError as ReplayError
+from replay._errors import UnsupportedCassetteError as UnsupportedCassetteError
 from replay._fixture import GenaiReplay as GenaiReplay
 from replay._httpx import RecordingTransport as RecordingTransport
 from replay._httpx import ReplayTransport as ReplayTransport
+from replay._importer import ImportReport as ImportReport
+from replay._importer import import_cassettes as import_cassettes
+from replay._importer import read_foreign_cassette as read_foreign_cassette
 from replay._matchers import MatchOptions as MatchOptions
 from replay._player import Player as Player
 from replay._recorder import Recorder as Recorder
@@ -54,6 +58,7 @@ __all__ = [
     "CredentialLeakError",
     "GenaiReplay",
     "HeaderRule",
+    "ImportReport",
     "Interaction",
     "JsonPathRule",
     "MatchOptions",
@@ -72,12 +77,15 @@ __all__ = [
     "Response",
     "Sanitiser",
     "SecretLog",
+    "UnsupportedCassetteError",
     "Violation",
     "__version__",
     "check_request",
     "check_response",
     "find_credentials",
     "find_operation",
+    "import_cassettes",
     "load_cassette",
+    "read_foreign_cassette",
     "save_cassette",
 ]

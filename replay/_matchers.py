@@ -2,8 +2,8 @@
 
 What legitimately varies is left out of the key: credentials (already sanitised away), client and
 version headers (no header is part of the key), the order of JSON keys and of query parameters,
-camelCase versus snake_case keys, the base64 alphabet of bytes fields, and, when asked, the host
-and the API-version prefix.
+camelCase versus snake_case keys, the base64 alphabet of bytes fields, which of Vertex AI's hosts
+served the request, and, when asked, the host and the API-version prefix.
 """
 
 from __future__ import annotations
@@ -19,6 +19,9 @@ from genai_min._http import JSON
 from replay._cassette import Body, BodyKind, Request
 
 _VERSION = re.compile(r"^/(?:upload/)?v1(?:alpha|beta1?|)?(?=/)")
+# Vertex AI answers on regional, multi-region and global hosts alike, and where the location matters
+# the path names it; a model path without one may be sent to any of them, so the host is not compared.
+_VERTEX_HOST = re.compile(r"^(?:[a-z0-9-]+-)?aiplatform(?:\.[a-z]+\.rep)?\.googleapis\.com$")
 IGNORED_QUERY_KEYS = frozenset({"key", "access_token", "upload_id"})
 
 
@@ -41,7 +44,7 @@ def _url_key(url: str, options: MatchOptions) -> tuple[str, str, list[tuple[str,
     path = parts.path
     if options.ignore_api_version:
         path = _VERSION.sub(lambda m: m.group(0).rsplit("/", 1)[0] + "/{version}", path)
-    host = "" if options.ignore_host else parts.netloc.lower()
+    host = "" if options.ignore_host else _VERTEX_HOST.sub("aiplatform.googleapis.com", parts.netloc.lower())
     query = sorted(
         (k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if k not in IGNORED_QUERY_KEYS
     )

@@ -35,10 +35,12 @@ KEPT_HEADERS = frozenset(
         "x-goog-upload-header-content-type",
         "x-goog-upload-chunk-granularity",
         "x-goog-upload-size-received",
+        "location",
     }
 )
-"""Headers that change behaviour: content type, the upload protocol's headers, retry hints."""
+"""Headers that change behaviour: content type, the upload protocol's headers, retry hints, redirects."""
 
+_URL_HEADERS = ("x-goog-upload-url", "location")
 CREDENTIAL_HEADERS = ("x-goog-api-key", "authorization", "x-goog-user-project-key", "cookie")
 SECRET_QUERY_KEYS = frozenset({"key", "access_token", "upload_id"})
 TOKEN_HOSTS = ("oauth2.googleapis.com", "accounts.google.com", "www.googleapis.com/oauth2")
@@ -54,6 +56,10 @@ CREDENTIAL_PATTERNS = (
     re.compile(r"-----BEGIN [A-Z ]*PRIVATE KEY-----"),
 )
 """Shapes of Google credentials: API keys, access tokens, refresh tokens, private keys."""
+
+GENERATED_NAME = re.compile(r"(genai_batch_job|_dest)_\d{14}_[0-9a-f]{5}\b")
+"""A name the official SDK makes from the clock when a batch job is created without one."""
+_BATCH_CREATIONS = ("batchPredictionJobs", ":batchGenerateContent", ":asyncBatchEmbedContent")
 
 
 @dataclass(frozen=True)
@@ -112,7 +118,8 @@ class Sanitiser:
         if _is_token_exchange(request.url):
             body = _scrub_token_body(body, secrets)
         headers = tuple((name, identity.hide(value)) for name, value in self._headers(request.headers))
-        return replace(request, url=url, headers=headers, body=identity.hide_body(self._body(body)))
+        body = identity.hide_body(self._body(_without_generated_names(request.url, body)))
+        return replace(request, url=url, headers=headers, body=body)
 
     def matching(self, request: Request) -> Request:
         """Return the parts of `request` that matching compares (URL and body), sanitised.
@@ -122,7 +129,7 @@ class Sanitiser:
         """
         identity = Identity.of(request.url)
         url = identity.hide(self._url(request.url, SecretLog()))
-        body = identity.hide_body(self._body(request.body))
+        body = identity.hide_body(self._body(_without_generated_names(request.url, request.body)))
         return Request(request.method, url, (), body)
 
     def response(self, response: Response, request_url: str, secrets: SecretLog | None = None) -> Response:
@@ -133,7 +140,7 @@ class Sanitiser:
             body = _scrub_token_body(body, secrets)
         identity = Identity.of(request_url)
         headers = tuple(
-            (name, identity.hide(self._url(value, secrets) if name == "x-goog-upload-url" else value))
+            (name, identity.hide(self._url(value, secrets) if name in _URL_HEADERS else value))
             for name, value in self._headers(response.headers)
         )
         return replace(response, headers=headers, body=identity.hide_body(self._body(body)))
@@ -185,6 +192,15 @@ def _replace_at(value: JSON, path: list[str], replacement: JSON) -> JSON:
         index = int(head)
         return [*value[:index], _replace_at(value[index], rest, replacement), *value[index + 1 :]]
     return value
+
+
+def _without_generated_names(url: str, body: Body) -> Body:
+    """Replace the clock-made names of a batch job creation, which differ on every run, by a fixed one."""
+    if body.kind is not BodyKind.JSON or not urlsplit(url).path.endswith(_BATCH_CREATIONS):
+        return body
+    text = json.dumps(body.json)
+    cleaned = GENERATED_NAME.sub(r"\1_GENERATED", text)
+    return body if cleaned == text else replace(body, json=json.loads(cleaned))
 
 
 def _is_token_exchange(url: str) -> bool:

@@ -30,7 +30,17 @@ from replay._recorder import Recorder
 from replay._sanitiser import TOKEN_HOSTS, Sanitiser
 
 FAKE_ACCESS_TOKEN = "genai-replay-fake-access-token"
-_UNFINISHED_STATES = ("PENDING", "QUEUED", "RUNNING", "PROCESSING", "CANCELLING", "PAUSED", "UPDATING")
+_FINISHED_STATES = ("SUCCEEDED", "FAILED", "CANCELLED", "EXPIRED", "ACTIVE")
+_UNFINISHED_STATES = (
+    "PENDING",
+    "QUEUED",
+    "RUNNING",
+    "PROCESSING",
+    "CANCELLING",
+    "PAUSED",
+    "UPDATING",
+    "CREATING",
+)
 
 
 @dataclass
@@ -91,6 +101,7 @@ class Session:
         self.requests: list[Request] = []
         self.played: list[Interaction] = []
         self.is_waiting = False
+        self._was_unfinished = False
         """Whether the last answer showed an operation or job under way (its polls need no sleep)."""
         self._clients: dict[str, str] = {}
         self._lock = threading.Lock()
@@ -165,7 +176,7 @@ class Session:
             self.requests.append(seen)
             self.played.append(interaction)
             self.outcome.replayed += 1
-            self.is_waiting = _is_unfinished(response.body)
+            self._note_progress(response.body)
         return response
 
     def record(self, request: Request, response: Response) -> None:
@@ -183,7 +194,7 @@ class Session:
         self.recorder.finish(self.recorder.start(request), response)
         with self._lock:
             self.outcome.recorded += 1
-            self.is_waiting = _is_unfinished(response.body)
+            self._note_progress(response.body)
 
     def finish(self) -> Outcome:
         """Save the cassette if this mode writes and something changed; return the outcome."""
@@ -198,6 +209,16 @@ class Session:
         if self.player is not None:
             self.outcome.unplayed = len(self.player.unplayed)
         return self.outcome
+
+    def _note_progress(self, body: Body) -> None:
+        # Sleeps are skipped while the last operation seen is under way, and once more right after
+        # the answer that says it is done (a loop that polls, then sleeps, sleeps once more).
+        progress = _progress(body)
+        if progress is None:
+            self.is_waiting = self._was_unfinished
+            return
+        self.is_waiting = progress or self._was_unfinished
+        self._was_unfinished = progress
 
     def _canonical(self, url: str) -> str:
         return self.canonical(url) if self.canonical is not None else url
@@ -215,16 +236,20 @@ def _fake_token_response() -> Response:
     return Response(200, (("content-type", "application/json"),), Body(BodyKind.JSON, json=body))
 
 
-def _is_unfinished(body: Body) -> bool:
-    """Whether a response shows work still under way: an operation not done, a job not finished."""
+def _progress(body: Body) -> bool | None:
+    """Say whether a response shows work under way (True), finished (False), or is no operation (None)."""
     value = body.json if body.kind is BodyKind.JSON else None
     if not isinstance(value, dict):
-        return False
-    if "/operations/" in str(value.get("name", "")) and not value.get("done"):
-        return True
+        return None
+    if "/operations/" in str(value.get("name", "")) or "done" in value:
+        return not value.get("done")
     metadata = value.get("metadata")
     state = value.get("state") or (metadata.get("state") if isinstance(metadata, dict) else None)
-    return isinstance(state, str) and state.endswith(_UNFINISHED_STATES)
+    if not isinstance(state, str):
+        return None
+    if state.endswith(_UNFINISHED_STATES):
+        return True
+    return False if state.endswith(_FINISHED_STATES) else None
 
 
 def _describe(cassette: Cassette, client: str) -> dict[str, str]:

@@ -6,8 +6,9 @@ Answers are ``{"predictions": [{"bytesBase64Encoded", "mimeType"}, ...]}``:
 
 - ``sampleCount`` images (default 4 to generate, as Imagen does, and 1 to upscale or edit);
 - ``outputOptions.mimeType`` ``image/jpeg`` gives a JPEG, anything else a PNG;
-- generated images follow ``aspectRatio`` (8 pixels on the short side); an upscaled PNG is the
-  input's size times ``upscaleConfig.upscaleFactor``; an edit keeps the raw reference's size;
+- generated images follow ``aspectRatio`` (8 pixels on the short side); an upscaled image (PNG or
+  JPEG) is the input's size times ``upscaleConfig.upscaleFactor``; an edit keeps the raw
+  reference's size;
 - ``storageUri`` answers ``gcsUri`` instead of bytes; ``enhancePrompt`` adds the ``prompt`` used;
   ``includeSafetyAttributes`` adds ``safetyAttributes`` to each image.
 
@@ -21,7 +22,7 @@ from __future__ import annotations
 from replay.emulator._errors import invalid_argument
 from replay.emulator._generation import BLOCK_PROMPT
 from replay.emulator._http import Call
-from replay.emulator._media_bytes import image, png_size, size_for
+from replay.emulator._media_bytes import image, image_size, size_for
 from replay.emulator._wire import (
     JSONObject,
     as_dict,
@@ -59,7 +60,7 @@ def predict_images(call: Call, model_id: str) -> JSONObject:
         factor = as_int(
             as_str(as_dict(parameters.get("upscaleConfig")).get("upscaleFactor"), "x2").lstrip("x"), 2
         )
-        width, height = png_size(source) or (width, height)
+        width, height = image_size(source) or (width, height)
         width, height = width * factor, height * factor
     elif is_edit:
         raw = next(
@@ -68,7 +69,7 @@ def predict_images(call: Call, model_id: str) -> JSONObject:
         )
         if raw:
             source = _image_bytes(as_dict(raw.get("referenceImage")), "referenceImages[].referenceImage")
-            width, height = png_size(source) or (width, height)
+            width, height = image_size(source) or (width, height)
     default_count = 1 if mode == "upscale" or is_edit else 4
     count = max(1, min(as_int(parameters.get("sampleCount"), default_count), 8))
     output = as_dict(parameters.get("outputOptions"))

@@ -54,6 +54,26 @@ def png_size(data: bytes) -> tuple[int, int] | None:
     return int(width), int(height)
 
 
+def jpeg_size(data: bytes) -> tuple[int, int] | None:
+    """Read (width, height) from a JPEG's frame header; None when `data` is not a JPEG or has none."""
+    if not data.startswith(b"\xff\xd8"):
+        return None
+    at = 2
+    while at + 4 <= len(data) and data[at] == 0xFF:
+        marker, length = data[at + 1], int.from_bytes(data[at + 2 : at + 4], "big")
+        # SOF0 to SOF15 carry the size, except DHT (C4), JPG (C8) and DAC (CC).
+        if 0xC0 <= marker <= 0xCF and marker not in (0xC4, 0xC8, 0xCC) and at + 9 <= len(data):
+            height, width = struct.unpack(">HH", data[at + 5 : at + 9])
+            return int(width), int(height)
+        at += 2 + length
+    return None
+
+
+def image_size(data: bytes) -> tuple[int, int] | None:
+    """Read (width, height) from a PNG or a JPEG; None for anything else."""
+    return png_size(data) or jpeg_size(data)
+
+
 def jpeg(seed: bytes, width: int = _SHORT_SIDE, height: int = _SHORT_SIDE) -> bytes:
     """Build a baseline greyscale JPEG of one grey level chosen by `seed`."""
     level = seed[0] % 200 - 100 or 1  # DC value after level shift and quantisation; never zero

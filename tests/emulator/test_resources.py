@@ -13,6 +13,7 @@ import pytest
 import genai_min
 from genai_min import models
 from replay.emulator import Emulator
+from replay.emulator._media_bytes import image_size
 
 KEY = {"x-goog-api-key": "k"}
 HELLO = {"contents": [{"role": "user", "parts": [{"text": "Hello"}]}]}
@@ -215,3 +216,28 @@ def test_imagen_on_gemini_and_its_filter(http: httpx.Client) -> None:
     assert all("raiFilteredReason" in p for p in http.post(path, json=body).json()["predictions"])
     upscale = {"instances": [{"image": {"bytesBase64Encoded": "AA=="}}], "parameters": {"mode": "upscale"}}
     assert http.post(path, json=upscale).status_code == 400  # Vertex AI only
+
+
+def test_upscaling_and_editing_a_jpeg_keep_track_of_its_size(http: httpx.Client) -> None:
+    path = f"{VERTEX}/publishers/google/models/imagen-3.0-generate-002:predict"
+    jpeg = {"outputOptions": {"mimeType": "image/jpeg"}}
+    generated = http.post(
+        path, json={"instances": [{"prompt": "cat"}], "parameters": {**jpeg, "aspectRatio": "16:9"}}
+    ).json()["predictions"][0]["bytesBase64Encoded"]
+    assert image_size(base64.b64decode(generated)) == (14, 8)
+    upscale = {"mode": "upscale", "upscaleConfig": {"upscaleFactor": "x4"}, **jpeg}
+    answer = http.post(
+        path, json={"instances": [{"image": {"bytesBase64Encoded": generated}}], "parameters": upscale}
+    )
+    assert image_size(base64.b64decode(answer.json()["predictions"][0]["bytesBase64Encoded"])) == (56, 32)
+    raw = {
+        "referenceType": "REFERENCE_TYPE_RAW",
+        "referenceId": 1,
+        "referenceImage": {"bytesBase64Encoded": generated},
+    }
+    edit = {
+        "instances": [{"prompt": "sun", "referenceImages": [raw]}],
+        "parameters": {"editMode": "EDIT_MODE_DEFAULT"},
+    }
+    edited = http.post(path.replace("imagen-3.0-generate-002", "imagen-3.0-capability-001"), json=edit).json()
+    assert image_size(base64.b64decode(edited["predictions"][0]["bytesBase64Encoded"])) == (14, 8)

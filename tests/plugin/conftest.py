@@ -4,10 +4,15 @@ from __future__ import annotations
 
 import pytest
 
-# In-process pytester runs drop the modules a run imported; cryptography's Rust bindings cannot be
-# imported twice in one process, so it is loaded here, before any run, and kept.
+# In-process pytester runs drop the modules a run imported. Extension modules (cryptography's Rust
+# bindings, PyYAML's C loader) outlive that and then disagree with the re-imported Python half, so
+# everything a run would import first is loaded here, before any run, and kept.
+import vcr.patch as vcr_patch
+import yaml as yaml
 from cryptography.hazmat.primitives import serialization as serialization
 from cryptography.hazmat.primitives.asymmetric import rsa as rsa
+
+assert vcr_patch
 
 CREDENTIAL_VARIABLES = (
     "GOOGLE_API_KEY",

@@ -1,0 +1,350 @@
+"""Import foreign cassettes (vcrpy, Ruby VCR, go-vcr, httprr, req_llm) as sanitised genai-replay cassettes.
+
+The readers in `replay._importers` return raw exchanges; here their bodies are decoded, they are
+sanitised like a live recording, and `save_clean` writes them (refusing any credential left).
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+import os
+import re
+import zlib
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime
+from email.utils import parsedate_to_datetime
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from replay._cassette import Body, BodyKind, Cassette, Interaction, Meta, Request, Response
+from replay._errors import CassetteError, ReplayError, UnsupportedCassetteError
+from replay._importers._documents import read_document
+from replay._importers._exchange import Exchange, Foreign, ForeignFormatError, Message
+from replay._importers._httprr import MAGIC, read_httprr
+from replay._sanitiser import Sanitiser, SecretLog, save_clean
+
+SUFFIXES = frozenset({".yaml", ".yml", ".json", ".httprr"})
+FRAMING_HEADERS = frozenset({"content-encoding", "content-length", "transfer-encoding"})
+"""Headers that describe the foreign file's bytes, not the decoded body a cassette stores."""
+FORM = "application/x-www-form-urlencoded"
+
+IMPORTED_AGAINST = "live"
+"""`Meta.recorded_against` of an imported cassette.
+
+`load_cassette` accepts only "live" or "emulator" there, so "imported" cannot be said in that field.
+The foreign recordings are of Google's own hosts, so "live" says where the answers came from, and
+`Meta.client` ("imported from vcrpy") says that genai-replay did not record them.
+"""
+
+_API_VERSION = re.compile(r"v\d+(?:(?:alpha|beta)\d*)?")
+
+
+@dataclass(frozen=True)
+class Skipped:
+    """A source file (or folder) that was not imported, and why: what was wrong and what to do."""
+
+    path: Path
+    reason: str
+
+
+@dataclass(frozen=True)
+class Imported:
+    """A source file imported as a cassette at `destination` (None when nothing was written)."""
+
+    source: Path
+    destination: Path | None
+    interactions: int
+    format: str
+
+
+@dataclass(frozen=True)
+class ImportReport:
+    """What `import_cassettes` did with every file under its source."""
+
+    imported: tuple[Imported, ...]
+    skipped: tuple[Skipped, ...]
+
+
+def read_foreign_cassette(path: Path, sanitiser: Sanitiser | None = None) -> Cassette:
+    """Read a vcrpy, Ruby VCR, go-vcr, httprr or req_llm cassette as a sanitised `Cassette`.
+
+    Raise `UnsupportedCassetteError` naming the file, what was found and what to do (and
+    `CassetteError` when the file cannot be read at all)::
+
+        cassette = read_foreign_cassette(Path("tests/cassettes/test_generate.yaml"))
+    """
+    return _read(Path(path), sanitiser or Sanitiser())[0]
+
+
+def import_file(
+    source: Path, destination: Path | None = None, sanitiser: Sanitiser | None = None
+) -> Imported:
+    """Import one foreign cassette and save it at `destination`; with None, only read and check it.
+
+    Saving goes through `save_clean`, so a credential the sanitiser left raises `CredentialLeakError`
+    and nothing is written.
+    """
+    source = Path(source)
+    cassette, secrets, foreign = _read(source, sanitiser or Sanitiser())
+    if destination is not None:
+        save_clean(cassette, Path(destination), secrets)
+    return Imported(source, destination, len(cassette.interactions), foreign.format)
+
+
+def import_cassettes(src: Path, dst: Path, sanitiser: Sanitiser | None = None) -> ImportReport:
+    """Import `src` (a file, or a folder walked recursively) into genai-replay cassettes under `dst`.
+
+    Each imported file keeps its path relative to `src`, with a ``.json`` suffix (a single file goes
+    to `dst` itself when that ends in ``.json``). Every file not imported is in `skipped` with why::
+
+        report = import_cassettes(Path("tests/cassettes"), Path("cassettes/imported"))
+    """
+    src, dst = Path(src), Path(dst)
+    sanitiser = sanitiser or Sanitiser()
+    skipped: list[Skipped] = []
+    if src.is_file():
+        target = dst if dst.suffix == ".json" and not dst.is_dir() else dst / (src.stem + ".json")
+        plan = [(src, target)]
+    elif src.is_dir():
+        files, skipped = _walk(src, dst)
+        plan = [(path, dst / path.relative_to(src).with_suffix(".json")) for path in files]
+    else:
+        raise CassetteError("no such file or folder to import; check the path", cassette_path=src)
+    imported: list[Imported] = []
+    written: dict[Path, Path] = {}
+    for path, target in plan:
+        if target.resolve() == path.resolve():
+            skipped.append(Skipped(path, f"would overwrite itself at {target}; choose another destination"))
+        elif target in written:
+            reason = f"would be written to {target}, as {written[target]} already is; rename one of them"
+            skipped.append(Skipped(path, reason))
+        else:
+            try:
+                imported.append(import_file(path, target, sanitiser))
+                written[target] = path
+            except UnsupportedCassetteError as exc:
+                skipped.append(Skipped(path, exc.reason))
+            except ReplayError as exc:
+                skipped.append(Skipped(path, str(exc)))
+            except OSError as exc:
+                skipped.append(Skipped(path, f"cannot write {target} ({exc}); check the destination"))
+    return ImportReport(tuple(imported), tuple(skipped))
+
+
+class _ForeignSecretLog(SecretLog):
+    """A secret log that passes over the placeholders foreign tools left where credentials were.
+
+    Values such as ``scrubbed``, ``<filtered>`` or ``DUMMY_GOOGLE_API_KEY`` would otherwise count as
+    secrets, and the files that repeat them (``client_id=scrubbed``) would be refused. Real Google
+    keys, tokens and client secrets hold digits; placeholders rarely do.
+    """
+
+    def add(self, value: str | None) -> None:
+        """Remember `value` unless it is a placeholder (holds no digit)."""
+        if value and any(c.isdigit() for c in value):
+            super().add(value)
+
+
+def _walk(root: Path, dst: Path) -> tuple[list[Path], list[Skipped]]:
+    """List the cassette files under `root`; report the other files, hidden folders and `dst` itself."""
+    files: list[Path] = []
+    skipped: list[Skipped] = []
+    destination = dst.resolve()
+    for folder, dirnames, filenames in os.walk(root):
+        for name in sorted(dirnames):
+            path = Path(folder) / name
+            if name.startswith("."):
+                reason = "a hidden folder, not searched; import it on its own to include it"
+            elif path.resolve() == destination:
+                reason = "the destination folder, not searched, so imported cassettes are not imported again"
+            else:
+                continue
+            dirnames.remove(name)
+            skipped.append(Skipped(path, reason))
+        dirnames.sort()
+        for name in sorted(filenames):
+            path = Path(folder) / name
+            if path.suffix.lower() in SUFFIXES or _is_httprr(path):
+                files.append(path)
+            else:
+                reason = (
+                    "not a cassette file: the importer reads .yaml, .yml and .json files and httprr traces"
+                )
+                skipped.append(Skipped(path, reason))
+    return files, skipped
+
+
+def _is_httprr(path: Path) -> bool:
+    try:
+        with path.open("rb") as handle:
+            return handle.read(len(MAGIC)) == MAGIC
+    except OSError:
+        return False
+
+
+def _read(path: Path, sanitiser: Sanitiser) -> tuple[Cassette, SecretLog, Foreign]:
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise CassetteError(f"cannot read the file ({exc}); check the path", cassette_path=path) from exc
+    secrets = _ForeignSecretLog()
+    try:
+        foreign = _parse(path, data)
+        interactions = tuple(
+            _interaction(exchange, sanitiser, secrets, f"interaction {index}")
+            for index, exchange in enumerate(foreign.exchanges)
+        )
+    except ForeignFormatError as exc:
+        raise UnsupportedCassetteError(f"cannot import it: {exc}", cassette_path=path) from None
+    return Cassette(interactions, _meta(foreign)), secrets, foreign
+
+
+def _parse(path: Path, data: bytes) -> Foreign:
+    # Imported here, not at the top: PyYAML is loaded only when a cassette is imported.
+    from replay._importers._yaml import load_yaml
+
+    if data.startswith(MAGIC):
+        return read_httprr(data)
+    if path.suffix.lower() != ".json":
+        return read_document(load_yaml(data))
+    try:
+        document = json.loads(data)
+    except (ValueError, UnicodeDecodeError, RecursionError) as exc:
+        raise ForeignFormatError(f"not valid JSON ({exc})") from None
+    return read_document(document)
+
+
+def _interaction(exchange: Exchange, sanitiser: Sanitiser, secrets: SecretLog, where: str) -> Interaction:
+    url = _checked_url(exchange.url, where)
+    request = Request(
+        exchange.method.upper(),
+        url,
+        _kept(exchange.request.headers),
+        _body(exchange.request, url, f"{where}, request"),
+    )
+    response = Response(
+        exchange.status, _kept(exchange.response.headers), _body(exchange.response, url, f"{where}, response")
+    )
+    clean_request = sanitiser.request(request, secrets)
+    clean_response = sanitiser.response(response, url, secrets)
+    # Sorted as save_cassette writes them, so that a saved and reloaded cassette equals this one.
+    return Interaction(
+        replace(clean_request, headers=tuple(sorted(clean_request.headers))),
+        replace(clean_response, headers=tuple(sorted(clean_response.headers))),
+    )
+
+
+def _checked_url(url: str, where: str) -> str:
+    try:
+        parts = urlsplit(url)
+        _ = parts.port  # raises ValueError when the port is not a number
+    except ValueError:
+        parts = urlsplit("")
+    if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
+        raise ForeignFormatError(f"{where}: the request URL {url!r} is not an absolute http(s) URL")
+    return url
+
+
+def _kept(headers: tuple[tuple[str, str], ...]) -> tuple[tuple[str, str], ...]:
+    return tuple((name, value) for name, value in headers if name not in FRAMING_HEADERS)
+
+
+def _body(message: Message, url: str, where: str) -> Body:
+    if message.has_parsed:
+        return Body(BodyKind.JSON, json=message.parsed)
+    headers = dict(message.headers)
+    content = _decode(message.content, headers.get("content-encoding", ""), where)
+    media = headers.get("content-type", "")
+    if not media and "alt=sse" in urlsplit(url).query and content.lstrip().startswith((b"data:", b"event:")):
+        media = "text/event-stream"  # the file lost its headers, but the URL asked for a stream
+    if media.split(";", 1)[0].strip().lower() == FORM and _is_utf8(content):
+        # Kept as text, not bytes, so that the sanitiser can scrub OAuth token requests.
+        return Body(BodyKind.TEXT, text=content.decode("utf-8"))
+    return Body.from_bytes(content, media)
+
+
+def _decode(content: bytes, encoding: str, where: str) -> bytes:
+    """Undo the recorded Content-Encoding, trusting the bytes over the header.
+
+    Several tools keep the header after decoding the body, so a body without the gzip magic bytes,
+    or that does not inflate, is taken as already decoded.
+    """
+    for coding in reversed([c.strip().lower() for c in encoding.split(",") if c.strip()]):
+        if coding in ("gzip", "x-gzip") and content[:2] == b"\x1f\x8b":
+            try:
+                content = gzip.decompress(content)
+            except (OSError, EOFError, zlib.error) as exc:
+                raise ForeignFormatError(f"{where}: the gzip body does not decompress ({exc})") from None
+        elif coding == "deflate":
+            content = _inflate(content)
+        elif coding not in ("gzip", "x-gzip", "identity") and not _is_utf8(content):
+            raise ForeignFormatError(
+                f"{where}: the body is compressed with {coding!r}, which the importer cannot decode",
+                hint="re-record it with decoded bodies (vcrpy: decode_compressed_response=True)",
+            )
+    return content
+
+
+def _inflate(content: bytes) -> bytes:
+    for wbits in (zlib.MAX_WBITS, -zlib.MAX_WBITS):  # zlib-wrapped, as HTTP says, or raw as some servers send
+        inflater = zlib.decompressobj(wbits)
+        try:
+            data = inflater.decompress(content) + inflater.flush()
+        except zlib.error:
+            continue
+        if inflater.eof and not inflater.unused_data:
+            return data
+    return content
+
+
+def _is_utf8(content: bytes) -> bool:
+    try:
+        content.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def _meta(foreign: Foreign) -> Meta:
+    """Say what the cassette came from; backend and API version from the first Gemini or Vertex URL."""
+    backend, api_version = "", ""
+    for exchange in foreign.exchanges:
+        parts = urlsplit(exchange.url)
+        host = (parts.hostname or "").lower()
+        if host.endswith("aiplatform.googleapis.com") or host == "generativelanguage.googleapis.com":
+            backend = "gemini" if host == "generativelanguage.googleapis.com" else "vertex"
+            versions = [s for s in parts.path.split("/") if _API_VERSION.fullmatch(s)]
+            api_version = versions[0] if versions else ""
+            break
+    return Meta(
+        recorded_against=IMPORTED_AGAINST,
+        backend=backend,
+        api_version=api_version,
+        client=f"imported from {foreign.format}",
+        client_version=foreign.version,
+        recorded_at=_recorded_at(foreign.exchanges),
+    )
+
+
+def _recorded_at(exchanges: tuple[Exchange, ...]) -> str:
+    """The time of the first exchange, from the file or its Date header, as UTC ISO 8601; else ''."""
+    for exchange in exchanges:
+        for text in (exchange.recorded_at, dict(exchange.response.headers).get("date", "")):
+            when = _parse_time(text)
+            if when is not None:
+                return when.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return ""
+
+
+def _parse_time(text: str) -> datetime | None:
+    if not text:
+        return None
+    try:
+        when = parsedate_to_datetime(text)
+    except (TypeError, ValueError, IndexError):
+        try:
+            when = datetime.fromisoformat(text)
+        except ValueError:
+            return None
+    return when if when.tzinfo is not None else when.replace(tzinfo=UTC)
