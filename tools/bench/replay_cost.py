@@ -1,168 +1,234 @@
-"""Replay cost per request, and cassette load time, each as a ratio against its floor in the same run.
+"""Replay cost per request, through our transport and the alternatives, over cassettes of growing size.
 
-- Per request: an ``httpx.Client`` posting a 1 KB generateContent request and reading a 5 KB answer,
-  through `replay.ReplayTransport` over cassettes of 1, 100 and 10,000 interactions, against the same
-  client over ``httpx.MockTransport`` returning the same answer (the floor: no lookup at all).
-  Targets: at most 1.3x the floor, and flat in cassette size.
-- The same with a request whose keys are snake_case: other bytes, same meaning, so it takes the
-  normalising path instead of the byte-for-byte fast path.
-- Loading: `replay.load_cassette` plus a `Player` for a 1,000-interaction cassette, against
-  ``json.loads`` of the same file (target: at most 2x); and, for information, load plus the first
-  answer, which builds the index.
+Each contender stands behind the same ``httpx.Client``, which posts a 1 KB generateContent request
+and parses the 5 KB answer:
 
-Run: ``python tools/bench/replay_cost.py [--quick]``. Prints a table; exits 0 whatever the figures
-(benchmarks report, tests assert).
+- ours: `replay.ReplayTransport` over a cassette that `replay.RecordingTransport` recorded;
+- the floor: ``httpx.MockTransport`` returning one ready answer (no lookup at all);
+- respx: a router with one route per interaction, matched on method, URL and JSON body, as a
+  respx user would mock distinct calls;
+- vcrpy as pytest-recording sets it up (a YAML cassette that vcrpy recorded, record mode
+  ``none``, default matching on method, scheme, host, port, path and query).
+
+Requests ask for interactions spread evenly over the cassette. vcrpy's default matching does not
+look at bodies, so it serves the interactions in recorded order, scanning from the start of the
+cassette past those already played: it replays the cassette in order, as a test would, and its
+figure is the mean over a window of requests in the middle, which (the cost of a request growing
+in proportion to its position) is the mean over a whole replay. respx checks its routes in order
+and adding a route checks it against every route already there, so building a router of 10,000
+routes alone takes minutes: the alternatives are measured up to 2,000 interactions.
+
+For information, at the largest size: the same requests sent with their keys in the order the
+cassette stores them (sorted), which the player answers from the bytes alone without parsing them.
+
+Targets: ours at most 1.3x the floor at every size, flat in cassette size, and at least 50x
+faster than vcrpy at 2,000 interactions.
 """
 
 from __future__ import annotations
 
-import argparse
 import json
-import statistics
-import sys
+import math
 import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
 
 import httpx
-
-from replay import (
-    Body,
-    BodyKind,
-    Cassette,
-    Interaction,
-    Player,
-    ReplayTransport,
-    Request,
-    Response,
-    load_cassette,
-    save_cassette,
+from _exchanges import (
+    URL,
+    answer_number,
+    record_ours,
+    record_vcrpy,
+    request_body,
+    response_body,
 )
+from _result import Row, Unit, interleaved
 
-URL = "https://generativelanguage.googleapis.com/v1beta/models/gemini-2.0-flash-001:generateContent"
+from replay import Player, ReplayTransport, load_cassette
+
+FIGURE = "replay cost"
+ALTERNATIVES_LARGEST = 2_000
+VCRPY_WINDOW = 100
+FLOOR = "httpx.MockTransport"
+RESPX = "respx"
+VCRPY = "vcrpy (pytest-recording defaults)"
+FAST = "keys in stored order"
 
 
-def request_body(i: int) -> dict[str, object]:
-    """About 1 KB of request."""
-    text = f"question {i}: " + "why is the sky blue? " * 45
-    return {"contents": [{"role": "user", "parts": [{"text": text}]}], "generationConfig": {"temperature": 0}}
+def evenly(size: int, count: int) -> list[int]:
+    """Return `count` positions spread evenly over a cassette of `size`, cycled when it is smaller."""
+    if size >= count:
+        return [i * size // count for i in range(count)]
+    return [i % size for i in range(count)]
 
 
-def response_body(i: int) -> dict[str, object]:
-    """About 5 KB of answer."""
-    text = f"answer {i}: " + "Rayleigh scattering of sunlight by air molecules. " * 98
-    return {
-        "candidates": [{"content": {"role": "model", "parts": [{"text": text}]}, "finishReason": "STOP"}],
-        "usageMetadata": {"promptTokenCount": 230, "candidatesTokenCount": 1100, "totalTokenCount": 1330},
+def _timed(ask: Callable[[int], object], positions: list[int]) -> float:
+    start = time.perf_counter()
+    for position in positions:
+        ask(position)
+    return (time.perf_counter() - start) / len(positions)
+
+
+def _checked(ask: Callable[[int], object], position: int) -> None:
+    served = answer_number(ask(position))
+    if served != position:
+        raise RuntimeError(f"asked for interaction {position}, was served {served}: the benchmark is wrong")
+
+
+def _refuse(request: httpx.Request) -> httpx.Response:
+    raise RuntimeError(f"vcrpy let {request.method} {request.url} through to the network")
+
+
+def floor_round(positions: list[int]) -> Callable[[], float]:
+    """Return a round over ``httpx.MockTransport`` serving one ready answer: no lookup at all."""
+    answer = httpx.Response(200, json=response_body(0)).content
+    client = httpx.Client(
+        transport=httpx.MockTransport(
+            lambda request: httpx.Response(200, content=answer, headers={"content-type": "application/json"})
+        )
+    )
+    bodies = [request_body(p) for p in positions]
+    return lambda: _timed(lambda i: client.post(URL, json=bodies[i]).json(), list(range(len(bodies))))
+
+
+def ours_round(path: Path, positions: list[int]) -> Callable[[], float]:
+    """Return a round replaying `positions` through `ReplayTransport` from the cassette at `path`."""
+    client = httpx.Client(transport=ReplayTransport(Player(load_cassette(path), path=path)))
+    bodies = {p: request_body(p) for p in positions}
+
+    def ask(position: int) -> object:
+        return client.post(URL, json=bodies[position]).json()
+
+    _checked(ask, positions[-1])
+    return lambda: _timed(ask, positions)
+
+
+def respx_round(size: int, positions: list[int]) -> Callable[[], float]:
+    """Return a round over a respx router holding one route per interaction."""
+    import respx
+
+    router = respx.MockRouter(assert_all_called=False)
+    for i in range(size):
+        router.post(URL, json=request_body(i)).respond(200, json=response_body(i))
+    client = httpx.Client(transport=httpx.MockTransport(router.handler))
+    bodies = {p: request_body(p) for p in positions}
+
+    def ask(position: int) -> object:
+        return client.post(URL, json=bodies[position]).json()
+
+    _checked(ask, positions[-1])
+    return lambda: _timed(ask, positions)
+
+
+def vcrpy_round(path: Path, size: int, requests: int) -> Callable[[], float]:
+    """Return a round replaying the vcrpy cassette in recorded order, timing a window in its middle.
+
+    vcrpy finds each answer by scanning the cassette from its start past the interactions already
+    played, so request `j` costs in proportion to `j`, and the mean over the middle window is the
+    mean over a whole replay. The requests before the window are replayed untimed.
+    """
+    import vcr  # type: ignore[import-untyped]
+
+    # What pytest-recording's `vcr` fixture builds, in its default replay-only mode.
+    player = vcr.VCR(path_transformer=vcr.VCR.ensure_suffix(".yaml"), record_mode="none")
+    client = httpx.Client(transport=httpx.MockTransport(_refuse))
+    bodies = [request_body(i) for i in range(size)]
+    window = min(size, VCRPY_WINDOW)
+    first = (size - window) // 2
+
+    def ask(i: int) -> None:
+        served = answer_number(client.post(URL, json=bodies[i]).json())
+        if served != i:
+            raise RuntimeError(f"vcrpy served {served} for request {i}: the benchmark is wrong")
+
+    def replay_once() -> float:
+        with player.use_cassette(str(path)):
+            for i in range(first):
+                ask(i)
+            start = time.perf_counter()
+            for i in range(first, first + window):
+                ask(i)
+            return time.perf_counter() - start
+
+    def one_round() -> float:
+        passes = math.ceil(requests / size)
+        return sum(replay_once() for _ in range(passes)) / (passes * window)
+
+    return one_round
+
+
+def fast_round(path: Path, positions: list[int]) -> Callable[[], float]:
+    """Return a round like `ours_round` whose requests carry their keys in the cassette's (sorted) order.
+
+    Those are the bytes the cassette rebuilds, so the player answers them without parsing them.
+    """
+    client = httpx.Client(transport=ReplayTransport(Player(load_cassette(path), path=path)))
+    headers = {"content-type": "application/json"}
+    contents = {
+        p: json.dumps(request_body(p), sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode()
+        for p in positions
     }
 
+    def ask(position: int) -> object:
+        return client.post(URL, content=contents[position], headers=headers).json()
 
-def cassette(size: int) -> Cassette:
-    return Cassette(
-        tuple(
-            Interaction(
-                Request(
-                    "POST",
-                    URL,
-                    (("content-type", "application/json"),),
-                    Body(BodyKind.JSON, json=request_body(i)),
-                ),
-                Response(
-                    200,
-                    (("content-type", "application/json; charset=UTF-8"),),
-                    Body(BodyKind.JSON, json=response_body(i)),
-                ),
-            )
-            for i in range(size)
-        )
-    )
+    _checked(ask, positions[-1])
+    return lambda: _timed(ask, positions)
 
 
-def per_call(fn: Callable[[], object], repeat: int, rounds: int) -> float:
-    """Median seconds per call over `rounds` rounds of `repeat` calls."""
-    times = []
-    for _ in range(rounds):
-        start = time.perf_counter()
-        for _ in range(repeat):
-            fn()
-        times.append((time.perf_counter() - start) / repeat)
-    return statistics.median(times)
-
-
-Row = tuple[str, float, float, str, "bool | None"]
-
-
-def snake_case(value: object) -> object:
-    """The same request with snake_case keys: other bytes, same meaning (the normalising path)."""
-    if isinstance(value, dict):
-        return {
-            "".join("_" + c.lower() if c.isupper() else c for c in k): snake_case(v) for k, v in value.items()
-        }
-    if isinstance(value, list):
-        return [snake_case(v) for v in value]
-    return value
-
-
-def replay_figures(repeat: int, rounds: int) -> list[Row]:
-    answer = json.dumps(response_body(0)).encode()
-    floor_client = httpx.Client(
-        transport=httpx.MockTransport(
-            lambda r: httpx.Response(200, content=answer, headers={"content-type": "application/json"})
-        )
-    )
-    body = request_body(0)
-    floor = per_call(lambda: floor_client.post(URL, json=body).json(), repeat, rounds)
+def measure(quick: bool) -> list[Row]:
+    """Measure replay cost per request at each cassette size; return the rows."""
+    sizes = (1, 100) if quick else (1, 100, 2_000, 10_000)
+    requests, slow_requests = (20, 5) if quick else (100, 20)
+    count, budget = (2, 0.2) if quick else (15, 2.0)
     rows: list[Row] = []
-    costs = []
-    for size in (1, 100, 10_000):
-        client = httpx.Client(transport=ReplayTransport(Player(cassette(size))))
-        target = request_body(size // 2)  # an interaction in the middle of the cassette
-        cost = per_call(lambda c=client, b=target: c.post(URL, json=b).json(), repeat, rounds)
-        costs.append(cost)
-        rows.append((f"replay, {size:,} interactions", cost, floor, "<= 1.3x", cost / floor <= 1.3))
-    rows.append(("flatness: 10,000 vs 1", costs[-1], costs[0], "<= 1.2x", costs[-1] / costs[0] <= 1.2))
-    client = httpx.Client(transport=ReplayTransport(Player(cassette(100))))
-    other = snake_case(request_body(50))
-    cost = per_call(lambda: client.post(URL, json=other).json(), repeat, rounds)
-    rows.append(("replay, 100, snake_case request", cost, floor, "<= 1.3x", cost / floor <= 1.3))
+    costs: dict[int, float] = {}
+    with tempfile.TemporaryDirectory(prefix="bench-replay-") as folder:
+        for size in sizes:
+            ours_path = record_ours(size, Path(folder) / f"ours-{size}.json")
+            positions = evenly(size, requests)
+            rounds = {"ours": ours_round(ours_path, positions), FLOOR: floor_round(positions)}
+            if size <= ALTERNATIVES_LARGEST:
+                rounds[RESPX] = respx_round(size, evenly(size, slow_requests))
+                vcrpy_path = record_vcrpy(size, Path(folder) / f"vcrpy-{size}.yaml")
+                rounds[VCRPY] = vcrpy_round(vcrpy_path, size, requests)
+            if size == max(sizes):
+                rounds[FAST] = fast_round(ours_path, positions)
+            medians = interleaved(rounds, count=count, budget=budget)
+            costs[size] = ours = medians["ours"]
+            where = f"{size:,} interaction{'s' if size > 1 else ''}"
+            floor = medians[FLOOR]
+            rows.append(_row(where, ours, floor, FLOOR, "<= 1.3x", ours <= 1.3 * floor))
+            if FAST in medians:
+                rows.append(
+                    _row(
+                        f"{where}, {FAST}",
+                        medians[FAST],
+                        floor,
+                        FLOOR,
+                        "<= 1.3x",
+                        medians[FAST] <= 1.3 * floor,
+                    )
+                )
+            if RESPX in medians:
+                rows.append(_row(where, ours, medians[RESPX], RESPX))
+            if VCRPY in medians and size == ALTERNATIVES_LARGEST:
+                holds = medians[VCRPY] >= 50 * ours
+                rows.append(_row(where, ours, medians[VCRPY], VCRPY, "<= 0.02x (50x faster)", holds))
+            elif VCRPY in medians:
+                rows.append(_row(where, ours, medians[VCRPY], VCRPY))
+    smallest, largest = min(costs), max(costs)
+    flat = costs[largest] <= 1.2 * costs[smallest]
+    rows.append(
+        _row(
+            f"flatness: {largest:,} vs {smallest:,}", costs[largest], costs[smallest], "ours", "<= 1.2x", flat
+        )
+    )
     return rows
 
 
-def load_figures(rounds: int) -> list[Row]:
-    with tempfile.TemporaryDirectory() as folder:
-        path = Path(folder) / "c.json"
-        save_cassette(cassette(1000), path)
-        raw = per_call(lambda: json.loads(path.read_bytes()), 1, rounds)
-        ours = per_call(lambda: Player(load_cassette(path)), 1, rounds)
-        first = request_body(0)
-
-        def load_and_ask() -> None:
-            player = Player(load_cassette(path))
-            player.answer_wire(
-                "POST", URL, json.dumps(first, ensure_ascii=False, separators=(",", ":")).encode()
-            )
-
-        indexed = per_call(load_and_ask, 1, rounds)
-    return [
-        ("load 1,000 interactions", ours, raw, "<= 2x", ours / raw <= 2),
-        ("load + index + first answer", indexed, raw, "-", None),
-    ]
-
-
-def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--quick", action="store_true", help="fewer rounds, for a smoke run")
-    args = parser.parse_args()
-    repeat, rounds = (50, 3) if args.quick else (500, 7)
-    rows = replay_figures(repeat, rounds) + load_figures(3 if args.quick else 9)
-    print(f"{'figure':36} {'ours':>12} {'baseline':>12} {'ratio':>7} {'target':>8}  holds")
-    for name, ours, base, target, holds in rows:
-        verdict = "-" if holds is None else "yes" if holds else "NO"
-        times = f"{ours * 1e6:10.1f}us {base * 1e6:10.1f}us"
-        print(f"{name:36} {times} {ours / base:6.2f}x {target:>8}  {verdict}")
-    return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())
+def _row(
+    measured: str, ours: float, baseline: float, name: str, target: str = "-", holds: bool | None = None
+) -> Row:
+    return Row(FIGURE, measured, ours, baseline, name, Unit.SECONDS, target, holds)
