@@ -37,14 +37,20 @@ def blocking_network() -> Iterator[None]:
     """Refuse, with `NetworkBlockedError`, every socket connection beyond 127.0.0.1 in the block."""
     real_connect, real_connect_ex = socket.socket.connect, socket.socket.connect_ex
 
+    def refuse(sock: socket.socket, address: Any) -> NetworkBlockedError:
+        # Callers such as socket.create_connection close the socket only on OSError; ours is no
+        # OSError (so no retry loop swallows it), hence the socket is closed here.
+        sock.close()
+        return NetworkBlockedError(address)
+
     def connect(self: Any, address: Any) -> None:
         if not is_loopback(address):
-            raise NetworkBlockedError(address)
+            raise refuse(self, address)
         real_connect(self, address)
 
     def connect_ex(self: Any, address: Any) -> int:
         if not is_loopback(address):
-            raise NetworkBlockedError(address)
+            raise refuse(self, address)
         return real_connect_ex(self, address)
 
     socket.socket.connect = connect  # type: ignore[method-assign]

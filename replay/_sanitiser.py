@@ -48,11 +48,13 @@ TOKEN_FIELDS = frozenset(
     {"access_token", "refresh_token", "id_token", "client_secret", "assertion", "private_key", "code"}
 )
 PLACEHOLDER = "REDACTED"
+_PLACEHOLDER_WORD = re.compile(r"[<\[({]?[A-Za-z_ -]{1,16}[>\])}]?")
 
 CREDENTIAL_PATTERNS = (
     re.compile(r"AIza[0-9A-Za-z_\-]{35}"),
     re.compile(r"ya29\.[0-9A-Za-z_\-]{20,}"),
-    re.compile(r"1//0[0-9A-Za-z_\-]{20,}"),
+    # Not inside a longer base64 run: base64 media (audio, images) holds "1//0" by chance.
+    re.compile(r"(?<![0-9A-Za-z+/])1//0[0-9A-Za-z_\-]{20,}"),
     re.compile(r"-----BEGIN [A-Z ]*PRIVATE KEY-----"),
 )
 """Shapes of Google credentials: API keys, access tokens, refresh tokens, private keys."""
@@ -95,8 +97,13 @@ class SecretLog:
     values: set[str] = field(default_factory=set)
 
     def add(self, value: str | None) -> None:
-        """Remember a credential value (short values would match too much and are skipped)."""
-        if value and len(value) >= 8:
+        """Remember a credential value (short values would match too much and are skipped).
+
+        Values that are already placeholders (``REDACTED``, ``<filtered>``: short words, where
+        keys and tokens are long random strings) are skipped too, or every copy of the word would
+        count as a leak.
+        """
+        if value and len(value) >= 8 and not _PLACEHOLDER_WORD.fullmatch(value):
             self.values.add(value)
 
 

@@ -6,10 +6,8 @@ Three layers, in order:
 2. Unknown fields and bad enum values are found by `replay._schemas`, which checks the body
    against the API's own definitions (both key spellings are accepted there). It is imported on
    first use; if it is missing, a small built-in list of the fields of generate requests stands in.
-   Google's published Gemini v1 and v1alpha definitions lag behind the service (v1 has no
-   ``tools`` or ``systemInstruction``, v1alpha no ``thinkingConfig``), yet the SDK sends those
-   fields there, so Gemini requests are checked against v1beta too and refused only for what
-   both versions refuse.
+   Google's published Gemini v1 and v1alpha definitions lag behind the service; `replay._schemas`
+   judges those versions by v1beta, as the service behaves.
 3. Rules no schema states: required fields (``contents``, non-empty ``parts``), known roles,
    ranges of sampling settings, and which response MIME types exist.
 
@@ -21,7 +19,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 
 from replay.emulator._errors import invalid_argument
 from replay.emulator._wire import JSONObject, as_dict, as_float, as_list, as_str, camel_name
@@ -56,19 +54,9 @@ def snake_path(path: str) -> str:
     return _CAMEL.sub(lambda m: "_" + m.group(1).lower(), path)
 
 
-def check_schema(method: str, urls: Sequence[str], body: object) -> None:
-    """Raise 400 listing unknown fields and bad values, as found against the API's schemas.
-
-    With several `urls` (the same method in several API versions), a field is refused only when
-    every version's schema refuses it.
-    """
-    checker = _checker()
-    found = checker(method, urls[0], body)
-    for url in urls[1:]:
-        if not found:
-            break
-        also = {path for path, _ in checker(method, url, body)}
-        found = [(path, message) for path, message in found if path in also]
+def check_schema(method: str, url: str, body: object) -> None:
+    """Raise 400 listing unknown fields and bad values, as found against the API's schemas."""
+    found = _checker()(method, url, body)
     if not found:
         return
     lines, violations = [], []

@@ -666,11 +666,6 @@ NOT_IMPORTED = {
     "SOURCES.md": "not a cassette file",
     # Websocket messages of the Live API, not HTTP exchanges: nothing a genai-replay cassette can hold.
     "pydantic__pydantic-ai/tests/realtime/cassettes/test_google_ws/test_tool_call_round.yaml": "websocket",
-    # The TTS answer's base64 audio happens to contain `1//0` followed by 20 letters and digits, the shape
-    # of a Google refresh token, so save_clean refuses it. The refusal is the credential scan working as
-    # designed (it cannot tell media from tokens); the file itself is readable.
-    "crmne__ruby_llm/spec/fixtures/vcr_cassettes/"
-    "speech_basic_functionality_gemini_gemini-2_5-flash-preview-tts_can_speak.yml": "still holds credentials",
 }
 
 
@@ -686,7 +681,7 @@ def test_every_cassette_of_the_real_corpus_imports_round_trips_and_replays(tmp_p
     assert set(skipped) == set(NOT_IMPORTED)
     for path, reason in NOT_IMPORTED.items():
         assert reason in skipped[path], path
-    # Every file but those: all the corpus's cassettes except the websocket one and the TTS one.
+    # Every file but those: all the corpus's cassettes except the websocket one.
     assert len(report.imported) == len(files) - len(NOT_IMPORTED)
     for imported in report.imported:
         source = imported.source.relative_to(CORPUS).as_posix()

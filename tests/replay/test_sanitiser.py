@@ -138,3 +138,21 @@ def test_a_sanitised_recording_passes_the_scan(tmp_path: Path) -> None:
     )
     text = (tmp_path / "c.json").read_text()
     assert API_KEY not in text and BEARER not in text and "canary-cookie" not in text
+
+
+def test_a_refresh_token_shape_inside_base64_media_is_no_finding() -> None:
+    from replay._sanitiser import CREDENTIAL_PATTERNS
+
+    audio = "UklGRiQAAABXQVZFZm10IBAAAAABAAEAQB8AAEAfAAABAAgAZGF0YQAAAAA1//0abcdefghijklmnopqrstuv"
+    token = "refresh: 1//0abcdefghijklmnopqrstuvwxyz"
+    assert not any(p.search(audio) for p in CREDENTIAL_PATTERNS)
+    assert any(p.search(token) for p in CREDENTIAL_PATTERNS)
+
+
+def test_placeholders_are_not_logged_as_credentials() -> None:
+    from replay._sanitiser import SecretLog
+
+    log = SecretLog()
+    for value in ("REDACTED", "<filtered>", "scrubbed", "AIzaSyLettersOnlyKeyAbcdefghijklmnopqrstu", "tok-12345678"):
+        log.add(value)
+    assert log.values == {"AIzaSyLettersOnlyKeyAbcdefghijklmnopqrstu", "tok-12345678"}
