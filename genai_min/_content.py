@@ -1,14 +1,21 @@
-"""Contents and parts, and the README's rules for turning what callers pass into `list[Content]`."""
+"""Contents and parts, and the README's rules for turning what callers pass into `list[Content]`.
+
+Whatever callers pass, the result is a valid wire list or a `ConfigError` that says what was wrong:
+dicts that do not fit a `Part` or `Content`, and values that cannot travel as JSON (NaN, lone
+surrogates, objects in unknown fields), are reported before anything is sent.
+"""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from typing import Protocol, TypeAlias, runtime_checkable
 
 from pydantic import JsonValue
 
-from genai_min._base import Base64Bytes, WireModel
+from genai_min._base import Base64Bytes, WireModel, coerce
 from genai_min._errors import ConfigError
+from genai_min._http import JSONObject
 
 
 class Blob(WireModel):
@@ -113,6 +120,19 @@ class Content(WireModel):
     role: str | None = None
     parts: list[Part] | None = None
 
+    def to_wire(self) -> JSONObject:
+        """Return the camelCase JSON form; raise `ConfigError` if a value cannot be sent as JSON."""
+        try:
+            wire = super().to_wire()
+            # What httpx will do when it sends the body: strict JSON, encoded as UTF-8.
+            json.dumps(wire, ensure_ascii=False, allow_nan=False).encode("utf-8")
+        except ValueError as exc:  # also pydantic's serialisation error and UnicodeError
+            raise ConfigError(
+                f"contents cannot be sent as JSON: {exc}; pass text as valid Unicode, bytes only as "
+                "inline data, and JSON values without NaN or infinity in dicts"
+            ) from None
+        return wire
+
 
 class UserContent(Content):
     """A turn with the ``user`` role."""
@@ -149,11 +169,12 @@ def to_part(value: object) -> Part:
     if isinstance(value, str):
         return Part(text=value)
     if isinstance(value, dict):
-        return Part.model_validate(value)
+        return coerce(Part, value, what="part")
     if isinstance(value, FileLike) and not isinstance(value, Content):
         if value.uri is None:
             raise ConfigError(f"file {value!r} has no uri yet; wait until it is ACTIVE")
-        return Part.from_uri(file_uri=value.uri, mime_type=value.mime_type)
+        data = {"file_data": {"file_uri": value.uri, "mime_type": value.mime_type}}
+        return coerce(Part, data, what="part")
     raise ConfigError(
         f"cannot use {type(value).__name__} {value!r} as a part; pass a str, Part, dict or File"
     )
@@ -191,7 +212,7 @@ def to_contents(value: object) -> list[Content]:
     for item in items:
         if _is_content(item):
             flush()
-            result.append(item if isinstance(item, Content) else Content.model_validate(item))
+            result.append(coerce(Content, item, what="content"))
         elif isinstance(item, list | tuple):
             flush()
             if any(_is_content(inner) or isinstance(inner, list | tuple) for inner in item):
@@ -212,6 +233,6 @@ def to_contents(value: object) -> list[Content]:
 def to_content(value: object) -> Content:
     """Normalise a system instruction: a string, part or list of parts becomes one user turn."""
     if _is_content(value):
-        return value if isinstance(value, Content) else Content.model_validate(value)
+        return coerce(Content, value, what="content")
     items = list(value) if isinstance(value, list | tuple) else [value]
     return Content(role="user", parts=[to_part(item) for item in items])

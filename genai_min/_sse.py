@@ -2,15 +2,28 @@
 
 The transport feeds lines as they arrive, so the first event is usable before the stream ends.
 Framing follows the service: ``data: <json>`` lines, a blank line after each event, and (seen in
-real mid-stream quota errors) a bare JSON error object spread over several lines.
+real mid-stream quota errors) a bare JSON error object spread over several lines. The other fields
+of the SSE format (``event:``, ``id:``, ``retry:``) and comments are allowed and ignored.
+
+`decode_sse` takes the raw body bytes instead, and splits lines itself as the SSE format says: at
+CR, LF or CRLF only. (A general line splitter such as ``str.splitlines`` also breaks at U+2028,
+U+2029 and U+0085, which JSON strings may hold unescaped, and so cuts events in half.)
 """
 
 from __future__ import annotations
 
+import codecs
 import json
+import re
+from collections.abc import AsyncIterable, AsyncIterator, Iterable, Iterator
 
 from genai_min._errors import APIError, ResponseError
 from genai_min._http import JSON, JSONObject
+
+IGNORED_FIELDS = ("event", "id", "retry")
+"""SSE fields that carry nothing for the service's streams; lines holding them are skipped."""
+
+_LINE_BREAK = re.compile("\r\n|\r|\n")
 
 
 class SseDecoder:
@@ -34,13 +47,27 @@ class SseDecoder:
             return None  # an SSE comment, such as a keep-alive
         if line.lstrip().startswith(("{", "[")):
             return self._feed_bare(line)
-        raise ResponseError(f"unexpected line in event stream: {line[:200]!r}", body=line.encode())
+        name = line.split(":", 1)[0]
+        if name == "data":  # a data field without a colon holds an empty line of data
+            self._data.append("")
+            return None
+        if name in IGNORED_FIELDS:
+            return None
+        raise ResponseError(
+            f"unexpected line in event stream: {line[:200]!r}; the answer is not a Gemini event "
+            "stream: check that the base URL points at the Gemini API or Vertex AI",
+            body=line.encode("utf-8", "replace"),
+        )
 
     def close(self) -> JSONObject | None:
         """Flush at the end of the body: a last event without its blank line still counts."""
         if self._bare:
             text = "\n".join(self._bare)
-            raise ResponseError(f"event stream ended inside a JSON value: {text[:200]!r}")
+            raise ResponseError(
+                f"event stream ended inside a JSON value: {text[:200]!r}; the stream was cut short, "
+                "retry the request",
+                body=text.encode("utf-8", "replace"),
+            )
         return self._finish_data()
 
     def _finish_data(self) -> JSONObject | None:
@@ -79,6 +106,64 @@ def _brace_balance(line: str) -> int:
     return balance
 
 
+class _Lines:
+    """Split body bytes, chunked anyhow, into UTF-8 lines at CR, LF or CRLF."""
+
+    def __init__(self) -> None:
+        self._decoder = codecs.getincrementaldecoder("utf-8")("replace")
+        self._rest: list[str] = []  # the start of the unfinished line, in pieces: no rescanning
+        self._is_cr_held = False
+        self._is_start = True
+
+    def feed(self, chunk: bytes, *, is_final: bool = False) -> list[str]:
+        text = self._decoder.decode(chunk, is_final)
+        if self._is_start and text:
+            text, self._is_start = text.removeprefix("\ufeff"), False
+        if self._is_cr_held:
+            text, self._is_cr_held = "\r" + text, False
+        if text.endswith("\r") and not is_final:
+            text, self._is_cr_held = text[:-1], True  # perhaps the first half of a CRLF
+        pieces = _LINE_BREAK.split(text)
+        lines: list[str] = []
+        if len(pieces) > 1:
+            lines = ["".join(self._rest) + pieces[0], *pieces[1:-1]]
+            self._rest = []
+        self._rest.append(pieces[-1])
+        if is_final:
+            if last := "".join(self._rest):
+                lines.append(last)
+            self._rest = []
+        return lines
+
+
+def _events(decoder: SseDecoder, lines: list[str]) -> Iterator[JSONObject]:
+    for line in lines:
+        if (event := decoder.feed(line)) is not None:
+            yield event
+
+
+def decode_sse(chunks: Iterable[bytes]) -> Iterator[JSONObject]:
+    """Yield the events of an SSE body given as bytes in chunks of any size, each as soon as it ends."""
+    lines, decoder = _Lines(), SseDecoder()
+    for chunk in chunks:
+        yield from _events(decoder, lines.feed(chunk))
+    yield from _events(decoder, lines.feed(b"", is_final=True))
+    if (last := decoder.close()) is not None:
+        yield last
+
+
+async def adecode_sse(chunks: AsyncIterable[bytes]) -> AsyncIterator[JSONObject]:
+    """Async `decode_sse`."""
+    lines, decoder = _Lines(), SseDecoder()
+    async for chunk in chunks:
+        for event in _events(decoder, lines.feed(chunk)):
+            yield event
+    for event in _events(decoder, lines.feed(b"", is_final=True)):
+        yield event
+    if (last := decoder.close()) is not None:
+        yield last
+
+
 def decode_json_stream(content: bytes) -> list[JSONObject]:
     """Decode a stream the service answered as one JSON array instead of server-sent events."""
     text = content.decode("utf-8", "replace")
@@ -97,13 +182,21 @@ def _decode(text: str) -> JSONObject:
 def _loads(text: str) -> JSON:
     try:
         return json.loads(text)  # type: ignore[no-any-return]
-    except ValueError as exc:
-        raise ResponseError(f"event stream carried invalid JSON: {text[:200]!r}", body=text.encode()) from exc
+    except (ValueError, RecursionError) as exc:  # RecursionError: nested too deeply
+        raise ResponseError(
+            f"event stream carried invalid JSON: {text[:200]!r}; the stream was garbled or cut, "
+            "retry the request",
+            body=text.encode("utf-8", "replace"),
+        ) from exc
 
 
 def _check_event(value: JSON, text: str) -> JSONObject:
     if not isinstance(value, dict):
-        raise ResponseError(f"event is not a JSON object: {text[:200]!r}", body=text.encode())
+        raise ResponseError(
+            f"event is not a JSON object: {text[:200]!r}; the answer is not a Gemini event stream: "
+            "check that the base URL points at the Gemini API or Vertex AI",
+            body=text.encode("utf-8", "replace"),
+        )
     error = value.get("error")
     if isinstance(error, dict):
         code = error.get("code")

@@ -13,8 +13,10 @@ import binascii
 import contextlib
 import hashlib
 import json
+import math
 import os
-import tempfile
+import re
+import secrets
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from enum import Enum
@@ -28,6 +30,8 @@ FORMAT = "genai-replay/1"
 BLOB_THRESHOLD = 64 * 1024
 """Binary bodies larger than this many bytes are stored as blob files beside the cassette."""
 BLOB_DIR = "blobs"
+_DIGEST = re.compile(r"[0-9a-f]{64}")
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 class BodyKind(Enum):
@@ -83,10 +87,10 @@ class Body:
     def to_bytes(self) -> bytes:
         """Rebuild the bytes on the wire; event streams get the service's CRLF framing back."""
         if self.kind is BodyKind.JSON:
-            return json.dumps(self.json, ensure_ascii=False, separators=(",", ":")).encode()
+            return _utf8(json.dumps(self.json, ensure_ascii=False, separators=(",", ":")))
         if self.kind is BodyKind.SSE:
             return b"".join(
-                b"data: " + json.dumps(e, ensure_ascii=False, separators=(",", ":")).encode() + b"\r\n\r\n"
+                b"data: " + _utf8(json.dumps(e, ensure_ascii=False, separators=(",", ":"))) + b"\r\n\r\n"
                 for e in self.events
             )
         if self.kind is BodyKind.TEXT:
@@ -162,7 +166,7 @@ def save_cassette(cassette: Cassette, path: Path) -> None:
         ],
     }
     text = json.dumps(document, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
-    _write_atomic(path, text.encode("utf-8"))
+    _write_atomic(path, _utf8(text))
 
 
 def load_cassette(path: Path) -> Cassette:
@@ -172,11 +176,11 @@ def load_cassette(path: Path) -> Cassette:
         raw = path.read_bytes()
     except FileNotFoundError:
         raise CassetteError("no such cassette; record it first", cassette_path=path) from None
-    except OSError as exc:
+    except (OSError, ValueError) as exc:  # ValueError: a path with a NUL byte
         raise CassetteError(f"cannot read the cassette: {exc}", cassette_path=path) from exc
     try:
         document = json.loads(raw)
-    except (ValueError, UnicodeDecodeError) as exc:
+    except (ValueError, UnicodeDecodeError, RecursionError) as exc:
         raise CassetteError(
             f"not valid JSON ({exc}); restore it from version control or record it again",
             cassette_path=path,
@@ -269,13 +273,14 @@ def _body_from_json(value: JSON, blobs: Path) -> Body:
         events = tuple(_list(body["sse"], "an event stream"))
         delays = tuple(_list(body.get("delays", []), "stream delays"))
         if delays and (
-            len(delays) != len(events) or not all(isinstance(d, int | float) and d >= 0 for d in delays)
+            len(delays) != len(events)
+            or not all(isinstance(d, int | float) and math.isfinite(d) and d >= 0 for d in delays)
         ):
-            raise _MalformedError("stream delays must be one non-negative number per event")
+            raise _MalformedError("stream delays must be one finite, non-negative number per event")
         return Body(BodyKind.SSE, events=events, delays=delays)  # type: ignore[arg-type]
     if "text" in body:
-        if not isinstance(body["text"], str):
-            raise _MalformedError("a text body must be a string")
+        if not isinstance(body["text"], str) or _LONE_SURROGATE.search(body["text"]):
+            raise _MalformedError("a text body must be a string of valid Unicode")
         return Body(BodyKind.TEXT, text=body["text"])
     if "base64" in body:
         encoded = body["base64"]
@@ -290,12 +295,17 @@ def _body_from_json(value: JSON, blobs: Path) -> Body:
 
 def _read_blob(ref: JSONObject, blobs: Path) -> bytes:
     digest, size = ref.get("sha256"), ref.get("size")
-    if not isinstance(digest, str) or not isinstance(size, int):
-        raise _MalformedError("a blob reference needs sha256 and size")
+    # The digest names a file: anything but 64 hex digits could point outside the blob folder.
+    if not isinstance(digest, str) or not _DIGEST.fullmatch(digest) or type(size) is not int or size < 0:
+        raise _MalformedError(
+            f"a blob reference needs sha256 (64 lower-case hex digits) and size (bytes), found {ref!r}"
+        )
     try:
         data = (blobs / digest).read_bytes()
     except FileNotFoundError:
         raise _MalformedError(f"blob {digest} ({size} bytes) is missing from {blobs}") from None
+    except OSError as exc:
+        raise _MalformedError(f"blob {digest} cannot be read: {exc}") from None
     if len(data) != size or hashlib.sha256(data).hexdigest() != digest:
         raise _MalformedError(f"blob {digest} does not match its hash and size (corrupted)")
     return data
@@ -351,6 +361,18 @@ def _parse_events(content: bytes) -> tuple[JSON, ...] | None:
     return tuple(events)
 
 
+def _utf8(text: str) -> bytes:
+    """Encode JSON text as UTF-8, keeping lone surrogates (valid JSON escapes) as ``\\uXXXX``."""
+    try:
+        return text.encode("utf-8")
+    except UnicodeEncodeError:
+        # A high and a low surrogate side by side are one character, as JSON reads them back: write
+        # that, so saving again gives the same bytes. Only string contents can hold a lone one, so
+        # escaping it keeps the JSON valid and the value equal.
+        text = text.encode("utf-16-le", "surrogatepass").decode("utf-16-le", "surrogatepass")
+        return _LONE_SURROGATE.sub(lambda m: f"\\u{ord(m.group()):04x}", text).encode("utf-8")
+
+
 def _meta_to_json(meta: Meta) -> JSONObject:
     return {
         "recorded_against": meta.recorded_against,
@@ -373,14 +395,22 @@ def _meta_from_json(value: JSONObject) -> Meta:
 
 
 def _write_atomic(path: Path, data: bytes) -> None:
-    """Write through a temporary file in the same folder, then rename over `path`."""
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    """Write through a temporary file in the same folder, then rename over `path`.
+
+    The temporary file's name is chosen before it is created, so an interrupt at any moment (Ctrl-C,
+    a signal handler's SystemExit) leaves nothing behind; only a kill Python never sees (SIGKILL,
+    a power cut) can, and that ``.<name>.<random>.tmp`` file is never taken for a cassette or blob.
+    The file gets the permissions of any new file (umask), as the cassette it replaces had.
+    """
+    tmp = path.with_name(f".{path.name}.{secrets.token_hex(8)}.tmp")
     try:
-        with os.fdopen(fd, "wb") as handle:
+        with open(tmp, "xb") as handle:
             handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
         os.replace(tmp, path)
+    except FileExistsError:
+        raise  # another writer's temporary file, not ours to remove
     except BaseException:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(tmp)
