@@ -22,7 +22,7 @@ from genai_min._errors import APIError, ConfigError, TransportError
 from genai_min._http import HttpRequest, HttpResponse, JSONObject
 from genai_min._httpx_bridge import build_request, is_json, json_events, mapped_errors, release, to_response
 from genai_min._retry import NO_RETRY, RetryOptions
-from genai_min._sse import SseDecoder
+from genai_min._sse import adecode_sse, decode_sse
 
 if TYPE_CHECKING:
     from google.auth.credentials import Credentials
@@ -176,13 +176,9 @@ class Transport:
                 if is_json(response):
                     yield from json_events(response.read())
                     return
-            decoder = SseDecoder()
+            # Lines are split as the SSE format says (not as iter_lines does, at U+2028 and the like).
             with mapped_errors(request):
-                for line in response.iter_lines():
-                    if (event := decoder.feed(line)) is not None:
-                        yield event
-            if (last := decoder.close()) is not None:
-                yield last
+                yield from decode_sse(response.iter_bytes())
         finally:
             response.close()
 
@@ -257,13 +253,9 @@ class Transport:
                 for whole in json_events(content):
                     yield whole
                 return
-            decoder = SseDecoder()
             with mapped_errors(request):
-                async for line in response.aiter_lines():
-                    if (event := decoder.feed(line)) is not None:
-                        yield event
-            if (last := decoder.close()) is not None:
-                yield last
+                async for event in adecode_sse(response.aiter_bytes()):
+                    yield event
         finally:
             await response.aclose()
 

@@ -228,11 +228,6 @@ def test_transport_stream_gives_the_same_events_whatever_the_chunks(
     check(stream, got, error)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="Transport.stream splits lines with httpx's iter_lines, which also breaks at U+2028, U+2029 "
-    "and U+0085 and keeps a BOM; feeding response.iter_bytes() to genai_min._sse.decode_sse fixes it",
-)
 @pytest.mark.parametrize("stream", [U2028, U2029, NEL, BOM], ids=["U+2028", "U+2029", "U+0085", "BOM"])
 def test_transport_stream_frames_lines_as_the_sse_format_says(
     service: ChunkedService, stream: Stream
