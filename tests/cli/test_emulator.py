@@ -82,3 +82,18 @@ def test_an_unknown_option_is_a_usage_error(runner: CliRunner, project: Path) ->
 
     assert result.exit_code == 2
     assert result.output.splitlines()[-1] == "Error: No such option '--host'. Did you mean '--port'?"
+
+
+def test_python_m_replay_emulator_is_the_same_command() -> None:
+    import subprocess
+    import sys
+
+    result = subprocess.run(
+        [sys.executable, "-m", "replay.emulator", "--help"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "--port" in result.stdout and "--api-key" in result.stdout
