@@ -284,7 +284,7 @@ class Recording(_CassetteTransport):
 
         def done(content: bytes, event_times: list[float]) -> None:
             # What was read is what the caller saw: a stream the caller left early is kept as read.
-            body = Body.from_bytes(_decoded(content, encoding), content_type)
+            body = Body.from_bytes(decoded(content, encoding), content_type)
             if self.recorder.timing and body.kind is BodyKind.SSE and len(event_times) == len(body.events):
                 gaps = [b - a for a, b in zip([started, *event_times], event_times, strict=False)]
                 body = replace(body, delays=tuple(round(max(g, 0.0), 3) for g in gaps))
@@ -320,7 +320,7 @@ def _event_times(chunks: list[bytes], arrivals: list[float]) -> list[float]:
     return times
 
 
-def _decoded(content: bytes, encoding: str) -> bytes:
+def decoded(content: bytes, encoding: str) -> bytes:
     """Undo a gzip or deflate content encoding the service applied despite being asked not to."""
     if encoding in ("gzip", "deflate", "x-gzip") and content:
         return zlib.decompressobj(wbits=47).decompress(content)

@@ -122,7 +122,7 @@ class Sanitiser:
         identity = Identity.of(request.url)
         url = identity.hide(self._url(request.url, secrets))
         body = request.body
-        if _is_token_exchange(request.url):
+        if is_token_exchange(request.url):
             body = _scrub_token_body(body, secrets)
         headers = tuple((name, identity.hide(value)) for name, value in self._headers(request.headers))
         body = identity.hide_body(self._body(_without_generated_names(request.url, body)))
@@ -143,7 +143,7 @@ class Sanitiser:
         """Return `response` without credentials, volatile ids or unlisted headers."""
         secrets = secrets if secrets is not None else SecretLog()
         body = response.body
-        if _is_token_exchange(request_url):
+        if is_token_exchange(request_url):
             body = _scrub_token_body(body, secrets)
         identity = Identity.of(request_url)
         headers = tuple(
@@ -210,7 +210,8 @@ def _without_generated_names(url: str, body: Body) -> Body:
     return body if cleaned == text else replace(body, json=json.loads(cleaned))
 
 
-def _is_token_exchange(url: str) -> bool:
+def is_token_exchange(url: str) -> bool:
+    """Tell whether `url` is Google's OAuth token endpoint (its bodies carry credentials)."""
     return any(host in url for host in TOKEN_HOSTS)
 
 

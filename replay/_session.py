@@ -27,7 +27,7 @@ from replay._config import Config, Mode
 from replay._errors import NoMatchError
 from replay._player import Player
 from replay._recorder import Recorder
-from replay._sanitiser import TOKEN_HOSTS, Sanitiser
+from replay._sanitiser import Sanitiser, is_token_exchange
 
 FAKE_ACCESS_TOKEN = "genai-replay-fake-access-token"
 _FINISHED_STATES = ("SUCCEEDED", "FAILED", "CANCELLED", "EXPIRED", "ACTIVE")
@@ -98,13 +98,20 @@ class Session:
             )
         self.sanitiser = sanitiser
         self.outcome = Outcome(path, mode)
-        self.requests: list[Request] = []
+        self._seen: list[tuple[Request, bool]] = []  # (request, whether already sanitised)
         self.played: list[Interaction] = []
         self.is_waiting = False
         self._was_unfinished = False
         """Whether the last answer showed an operation or job under way (its polls need no sleep)."""
         self._clients: dict[str, str] = {}
         self._lock = threading.Lock()
+
+    @property
+    def requests(self) -> list[Request]:
+        """The requests asked of this session so far, sanitised as they would be stored."""
+        with self._lock:
+            seen = list(self._seen)
+        return [request if is_clean else self.sanitiser.request(request) for request, is_clean in seen]
 
     def answer(self, request: Request) -> Response:
         """Return the recorded answer to `request`; raise `NoMatchError` when there is none.
@@ -127,16 +134,16 @@ class Session:
 
         Raises `NoMatchError` when the mode replays only and the cassette has no answer.
         """
-        if _is_token_exchange(self._canonical(request.url)):
+        if is_token_exchange(self._canonical(request.url)):
             return None if not self.is_replay_only else _fake_token_response()
-        seen = self.sanitiser.request(request)
+        seen = (request, False)  # sanitised only if `requests` is read: this is the replaying path
         if self.player is None:
             with self._lock:
-                self.requests.append(seen)
+                self._seen.append(seen)
             return None
         if self.is_replay_only and self.existing is None:
             with self._lock:
-                self.requests.append(seen)
+                self._seen.append(seen)
                 self.outcome.missed += 1
             raise NoMatchError(
                 f"no cassette at {self.path} to answer {request.method} {_shown_url(request.url)}; "
@@ -150,7 +157,7 @@ class Session:
             interaction = self.player.play(lookup)
         except NoMatchError:
             with self._lock:
-                self.requests.append(seen)
+                self._seen.append(seen)
                 self.outcome.missed += self.is_replay_only
             if self.is_replay_only:
                 raise
@@ -167,13 +174,13 @@ class Session:
         interaction = self.player.play_wire(method, url, content)
         if interaction is None:
             return None
-        return self._served(interaction, interaction.request, url)
+        return self._served(interaction, (interaction.request, True), url)
 
-    def _served(self, interaction: Interaction, seen: Request, url: str) -> Response:
+    def _served(self, interaction: Interaction, seen: tuple[Request, bool], url: str) -> Response:
         assert self.player is not None
         response = self.player.revealed(interaction.response, url)
         with self._lock:
-            self.requests.append(seen)
+            self._seen.append(seen)
             self.played.append(interaction)
             self.outcome.replayed += 1
             self._note_progress(response.body)
@@ -181,7 +188,7 @@ class Session:
 
     def record(self, request: Request, response: Response) -> None:
         """Store one exchange that was sent for real (token exchanges only feed the credential scan)."""
-        if _is_token_exchange(self._canonical(request.url)):
+        if is_token_exchange(self._canonical(request.url)):
             secrets = self.recorder.secrets if self.recorder is not None else None
             clean = self.sanitiser.request(request, secrets)
             self.sanitiser.response(response, clean.url, secrets)
@@ -222,13 +229,6 @@ class Session:
 
     def _canonical(self, url: str) -> str:
         return self.canonical(url) if self.canonical is not None else url
-
-
-def _is_token_exchange(url: str) -> bool:
-    parts = urlsplit(url)
-    return any(host in f"{parts.hostname}{parts.path}" for host in TOKEN_HOSTS) and parts.path.endswith(
-        "token"
-    )
 
 
 def _fake_token_response() -> Response:

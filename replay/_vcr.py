@@ -14,14 +14,13 @@ through event by event (the fixture's own transports do).
 
 from __future__ import annotations
 
-import zlib
 from collections.abc import Iterator, Mapping
 from contextlib import ExitStack, contextmanager
 from http import HTTPStatus
 from typing import Any
 
 from replay._cassette import Body, Request, Response
-from replay._httpx import response_headers
+from replay._httpx import decoded, response_headers
 from replay._session import Session
 
 _ANSWER = "_genai_replay_answer"
@@ -96,8 +95,7 @@ def _to_response(vcr_response: Mapping[str, Any]) -> Response:
     if isinstance(content, str):
         content = content.encode("utf-8")
     encoding = next((v for k, v in headers if k.lower() == "content-encoding"), "identity").lower()
-    if encoding in ("gzip", "x-gzip", "deflate") and content:
-        content = zlib.decompressobj(wbits=47).decompress(content)
+    content = decoded(content, encoding)
     kept = tuple((k, v) for k, v in headers if k.lower() not in ("content-encoding", "content-length"))
     content_type = next((v for k, v in headers if k.lower() == "content-type"), "")
     return Response(int(vcr_response["status"]["code"]), kept, Body.from_bytes(content, content_type))
