@@ -125,9 +125,14 @@ class Interaction:
     response: Response
 
 
+RECORDED_AGAINST = ("live", "emulator", "imported")
+"""What a cassette's answers came from: recorded here from the live API, recorded here from the
+emulator, or imported from another tool's recording (of the live API, by whoever made it)."""
+
+
 @dataclass(frozen=True)
 class Meta:
-    """What recorded a cassette: live API or emulator, backend, API version, client, time."""
+    """What recorded a cassette: live API, emulator or another tool; backend, API version, client, time."""
 
     recorded_against: str = "live"
     backend: str = "gemini"
@@ -388,9 +393,11 @@ def _meta_from_json(value: JSONObject) -> Meta:
     fields = {k: v for k, v in value.items() if k in Meta.__dataclass_fields__}
     if not all(isinstance(v, str) for v in fields.values()):
         raise _MalformedError("meta values must be strings")
-    if fields.get("recorded_against", "live") not in ("live", "emulator"):
+    if fields.get("recorded_against", "live") not in RECORDED_AGAINST:
         found = fields["recorded_against"]
-        raise _MalformedError(f"meta.recorded_against must be 'live' or 'emulator', found {found!r}")
+        raise _MalformedError(
+            f"meta.recorded_against must be one of {', '.join(map(repr, RECORDED_AGAINST))}, found {found!r}"
+        )
     return Meta(**fields)  # type: ignore[arg-type]
 
 

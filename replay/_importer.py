@@ -29,13 +29,9 @@ FRAMING_HEADERS = frozenset({"content-encoding", "content-length", "transfer-enc
 """Headers that describe the foreign file's bytes, not the decoded body a cassette stores."""
 FORM = "application/x-www-form-urlencoded"
 
-IMPORTED_AGAINST = "live"
-"""`Meta.recorded_against` of an imported cassette.
-
-`load_cassette` accepts only "live" or "emulator" there, so "imported" cannot be said in that field.
-The foreign recordings are of Google's own hosts, so "live" says where the answers came from, and
-`Meta.client` ("imported from vcrpy") says that genai-replay did not record them.
-"""
+IMPORTED_AGAINST = "imported"
+"""`Meta.recorded_against` of an imported cassette: genai-replay did not record it, and
+`Meta.client` ("imported from vcrpy") says which tool did."""
 
 _API_VERSION = re.compile(r"v\d+(?:(?:alpha|beta)\d*)?")
 

@@ -45,9 +45,12 @@ def render_cassette(cassette: Cassette, path: Path, *, is_full: bool = False) ->
 
 def describe_meta(meta: Meta) -> str:
     """Say what recorded a cassette, against what, and when, leaving out what is not known."""
-    against = "the emulator" if meta.recorded_against == "emulator" else "the live API"
     api = " ".join(part for part in (meta.backend, meta.api_version) if part)
-    text = f"{api}, recorded against {against}"
+    if meta.recorded_against == "imported":
+        text = f"{api}, imported from another tool's recording"
+    else:
+        against = "the emulator" if meta.recorded_against == "emulator" else "the live API"
+        text = f"{api}, recorded against {against}"
     client = " ".join(part for part in (meta.client, meta.client_version) if part)
     if client:
         text += f" by {client}"

@@ -105,7 +105,7 @@ def test_meta_says_imported_from_the_format_never_recorded_by_us(tmp_path: Path)
     meta = read_foreign_cassette(path).meta
     assert meta.client == "imported from vcrpy"
     assert meta.client_version == "1"
-    assert meta.recorded_against != "emulator"
+    assert meta.recorded_against == "imported"
     assert "genai" not in meta.client
     assert (meta.backend, meta.api_version) == ("gemini", "v1beta")
     assert meta.recorded_at == "2025-10-07T13:46:27Z"  # from the response's Date header
