@@ -155,9 +155,10 @@ def save_cassette(cassette: Cassette, path: Path) -> None:
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     blobs = path.parent / BLOB_DIR
+    # The envelope's keys are written sorted; JSON bodies keep the order they had on the wire, so a
+    # client sending its recorded request again sends the bytes the player indexes (`Body.wire`).
     document = {
         "format": FORMAT,
-        "meta": _meta_to_json(cassette.meta),
         "interactions": [
             {
                 "request": _message_to_json(
@@ -169,8 +170,9 @@ def save_cassette(cassette: Cassette, path: Path) -> None:
             }
             for i in cassette.interactions
         ],
+        "meta": _meta_to_json(cassette.meta),
     }
-    text = json.dumps(document, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+    text = json.dumps(document, indent=2, ensure_ascii=False) + "\n"
     _write_atomic(path, _utf8(text))
 
 
@@ -319,10 +321,9 @@ def _read_blob(ref: JSONObject, blobs: Path) -> bytes:
 def _message_to_json(
     headers: tuple[tuple[str, str], ...], body: Body, blobs: Path, **fields: object
 ) -> JSONObject:
-    out: JSONObject = dict(fields)  # type: ignore[arg-type]
-    out["headers"] = dict(headers)
-    out["body"] = _body_to_json(body, blobs)
-    return out
+    out: JSONObject = {"body": _body_to_json(body, blobs), "headers": dict(sorted(dict(headers).items()))}
+    out.update(fields)  # type: ignore[arg-type]
+    return dict(sorted(out.items()))
 
 
 def _body_to_json(body: Body, blobs: Path) -> JSON:
@@ -332,7 +333,7 @@ def _body_to_json(body: Body, blobs: Path) -> JSON:
         return {"json": body.json}
     if body.kind is BodyKind.SSE:
         if body.delays:
-            return {"sse": list(body.events), "delays": list(body.delays)}
+            return {"delays": list(body.delays), "sse": list(body.events)}
         return {"sse": list(body.events)}
     if body.kind is BodyKind.TEXT:
         return {"text": body.text}
@@ -380,11 +381,11 @@ def _utf8(text: str) -> bytes:
 
 def _meta_to_json(meta: Meta) -> JSONObject:
     return {
-        "recorded_against": meta.recorded_against,
-        "backend": meta.backend,
         "api_version": meta.api_version,
+        "backend": meta.backend,
         "client": meta.client,
         "client_version": meta.client_version,
+        "recorded_against": meta.recorded_against,
         "recorded_at": meta.recorded_at,
     }
 

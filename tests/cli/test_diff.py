@@ -60,7 +60,7 @@ def test_changed_interactions_are_listed_by_path(runner: CliRunner, project: Pat
         '  response.headers.retry-after: added "3"',
         '  response.body.candidates[0].content.parts[0].text: "Hello" → "Hello there"',
         f"changed #1 POST {GENERATE.replace(':generate', ':streamGenerate')}?alt=sse",
-        '  response.body[2]: added {"candidates": [{"content": {"parts": [{"text": " a time"}]…',
+        '  response.body[2]: added {"candidates": [{"content": {"role": "model", "parts": [{"t…',
         "2 interactions differ: 2 changed, 0 added, 0 removed",
     ]
 

@@ -61,8 +61,8 @@ def test_streams_keep_the_service_framing(server: CassetteServer) -> None:
     assert response.headers["content-type"] == "text/event-stream"
     assert response.headers["transfer-encoding"] == "chunked"
     assert chunks == [
-        b'data: {"candidates":[{"content":{"parts":[{"text":"Once"}],"role":"model"}}]}\r\n\r\n',
-        b'data: {"candidates":[{"content":{"parts":[{"text":" upon"}],"role":"model"}}]}\r\n\r\n',
+        b'data: {"candidates":[{"content":{"role":"model","parts":[{"text":"Once"}]}}]}\r\n\r\n',
+        b'data: {"candidates":[{"content":{"role":"model","parts":[{"text":" upon"}]}}]}\r\n\r\n',
     ]
 
 

@@ -252,7 +252,7 @@ def test_re_recording_the_same_exchanges_leaves_the_file_byte_identical(tmp_path
     first = path.read_bytes()
     data = json.loads(first)
     data["meta"]["recorded_at"] = "2020-01-01T00:00:00Z"  # an old recording
-    path.write_text(json.dumps(data, indent=2, sort_keys=True) + "\n")
+    path.write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
     old = path.read_bytes()
 
     record_once(path, echo, "stressed")

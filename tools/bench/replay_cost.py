@@ -18,8 +18,10 @@ in proportion to its position) is the mean over a whole replay. respx checks its
 and adding a route checks it against every route already there, so building a router of 10,000
 routes alone takes minutes: the alternatives are measured up to 2,000 interactions.
 
-For information, at the largest size: the same requests sent with their keys in the order the
-cassette stores them (sorted), which the player answers from the bytes alone without parsing them.
+Ours is measured as a test replays its own recording: the client sends the bytes it recorded, and the
+player answers from those bytes alone, without parsing them. For information, at the largest size:
+the same requests with their keys reordered (sorted), so the bytes differ and the player matches them
+on the parsed, normalised request instead.
 
 Targets: ours at most 1.3x the floor at every size, flat in cassette size, and at least 50x
 faster than vcrpy at 2,000 interactions.
@@ -53,7 +55,7 @@ VCRPY_WINDOW = 100
 FLOOR = "httpx.MockTransport"
 RESPX = "respx"
 VCRPY = "vcrpy (pytest-recording defaults)"
-FAST = "keys in stored order"
+REORDERED = "keys reordered"
 
 
 def evenly(size: int, count: int) -> list[int]:
@@ -158,10 +160,10 @@ def vcrpy_round(path: Path, size: int, requests: int) -> Callable[[], float]:
     return one_round
 
 
-def fast_round(path: Path, positions: list[int]) -> Callable[[], float]:
-    """Return a round like `ours_round` whose requests carry their keys in the cassette's (sorted) order.
+def reordered_round(path: Path, positions: list[int]) -> Callable[[], float]:
+    """Return a round like `ours_round` whose requests carry their keys sorted, unlike the recording.
 
-    Those are the bytes the cassette rebuilds, so the player answers them without parsing them.
+    The bytes differ from the recorded ones, so the player parses and normalises each request.
     """
     client = httpx.Client(transport=ReplayTransport(Player(load_cassette(path), path=path)))
     headers = {"content-type": "application/json"}
@@ -194,23 +196,14 @@ def measure(quick: bool) -> list[Row]:
                 vcrpy_path = record_vcrpy(size, Path(folder) / f"vcrpy-{size}.yaml")
                 rounds[VCRPY] = vcrpy_round(vcrpy_path, size, requests)
             if size == max(sizes):
-                rounds[FAST] = fast_round(ours_path, positions)
+                rounds[REORDERED] = reordered_round(ours_path, positions)
             medians = interleaved(rounds, count=count, budget=budget)
             costs[size] = ours = medians["ours"]
             where = f"{size:,} interaction{'s' if size > 1 else ''}"
             floor = medians[FLOOR]
             rows.append(_row(where, ours, floor, FLOOR, "<= 1.3x", ours <= 1.3 * floor))
-            if FAST in medians:
-                rows.append(
-                    _row(
-                        f"{where}, {FAST}",
-                        medians[FAST],
-                        floor,
-                        FLOOR,
-                        "<= 1.3x",
-                        medians[FAST] <= 1.3 * floor,
-                    )
-                )
+            if REORDERED in medians:
+                rows.append(_row(f"{where}, {REORDERED}", medians[REORDERED], floor, FLOOR))
             if RESPX in medians:
                 rows.append(_row(where, ours, medians[RESPX], RESPX))
             if VCRPY in medians and size == ALTERNATIVES_LARGEST:
