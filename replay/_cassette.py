@@ -17,6 +17,7 @@ import math
 import os
 import re
 import secrets
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from enum import Enum
@@ -31,6 +32,9 @@ BLOB_THRESHOLD = 64 * 1024
 """Binary bodies larger than this many bytes are stored as blob files beside the cassette."""
 BLOB_DIR = "blobs"
 _DIGEST = re.compile(r"[0-9a-f]{64}")
+_TEMPORARY = re.compile(r"\..+\.[0-9a-f]{16}\.tmp")
+STALE_AFTER = 600.0
+"""Seconds after which a temporary file left by a killed writer is removed on the next save beside it."""
 _LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
@@ -174,6 +178,9 @@ def save_cassette(cassette: Cassette, path: Path) -> None:
     }
     text = json.dumps(document, indent=2, ensure_ascii=False) + "\n"
     _write_atomic(path, _utf8(text))
+    _sweep_leftovers(path.parent, f".{path.name}.")
+    if blobs.is_dir():
+        _sweep_leftovers(blobs, ".")
 
 
 def load_cassette(path: Path) -> Cassette:
@@ -400,6 +407,23 @@ def _meta_from_json(value: JSONObject) -> Meta:
             f"meta.recorded_against must be one of {', '.join(map(repr, RECORDED_AGAINST))}, found {found!r}"
         )
     return Meta(**fields)  # type: ignore[arg-type]
+
+
+def _sweep_leftovers(folder: Path, prefix: str) -> None:
+    """Remove the temporary files of writers killed long ago (see `_write_atomic`).
+
+    A temporary file younger than `STALE_AFTER` may belong to a writer still at work (another xdist
+    worker saving the same cassette), so it is left alone; no write takes that long.
+    """
+    cutoff = time.time() - STALE_AFTER
+    try:
+        names = [n for n in os.listdir(folder) if n.startswith(prefix) and _TEMPORARY.fullmatch(n)]
+    except OSError:
+        return
+    for name in names:
+        with contextlib.suppress(OSError):
+            if os.stat(folder / name).st_mtime < cutoff:
+                os.unlink(folder / name)
 
 
 def _write_atomic(path: Path, data: bytes) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import time
 from pathlib import Path
 
 import pytest
@@ -12,6 +13,7 @@ from genai_min._sse import SseDecoder
 from replay._cassette import (
     BLOB_THRESHOLD,
     FORMAT,
+    STALE_AFTER,
     Body,
     BodyKind,
     Cassette,
@@ -228,3 +230,30 @@ def test_a_failed_save_leaves_the_old_cassette_whole(tmp_path: Path, monkeypatch
         save_cassette(Cassette((exchange(Body(BodyKind.JSON, json={"v": 2})),), META), path)
     assert path.read_bytes() == before
     assert [p.name for p in tmp_path.iterdir()] == ["c.json"]
+
+
+def test_saving_removes_temporary_files_that_killed_writers_left_long_ago(tmp_path: Path) -> None:
+    blob = Body(BodyKind.BYTES, data=b"\x00" * (BLOB_THRESHOLD + 1))
+    path = tmp_path / "c.json"
+    (tmp_path / "blobs").mkdir()
+    old = [
+        tmp_path / ".c.json.0123456789abcdef.tmp",
+        tmp_path / "blobs" / f".{'a' * 64}.0123456789abcdef.tmp",
+    ]
+    recent = [
+        tmp_path / ".c.json.fedcba9876543210.tmp",
+        tmp_path / "blobs" / f".{'b' * 64}.fedcba9876543210.tmp",
+    ]
+    others = [tmp_path / ".d.json.0123456789abcdef.tmp", tmp_path / "notes.tmp"]
+    long_ago = time.time() - 2 * STALE_AFTER
+    for file in (*old, *recent, *others):
+        file.write_bytes(b"half")
+    for file in (*old, *others):
+        os.utime(file, (long_ago, long_ago))
+
+    save_cassette(Cassette((exchange(blob),), META), path)
+
+    assert not any(file.exists() for file in old)
+    # A recent one may be another writer's, at work now; another cassette's is swept by its own save.
+    assert all(file.exists() for file in (*recent, *others))
+    assert load_cassette(path).interactions[0].response.body == blob
