@@ -18,7 +18,7 @@ import os
 import re
 import secrets
 import time
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from enum import Enum
 from functools import cached_property
@@ -31,6 +31,10 @@ FORMAT = "genai-replay/1"
 BLOB_THRESHOLD = 64 * 1024
 """Binary bodies larger than this many bytes are stored as blob files beside the cassette."""
 BLOB_DIR = "blobs"
+LAZY_BLOB = 2**20
+"""Blobs larger than this many bytes stay in their file when a cassette is loaded (`Blob`)."""
+CHUNK = 2**20
+"""The size of the pieces a blob is read, written and served in."""
 _DIGEST = re.compile(r"[0-9a-f]{64}")
 _TEMPORARY = re.compile(r"\..+\.[0-9a-f]{16}\.tmp")
 STALE_AFTER = 600.0
@@ -49,8 +53,36 @@ class BodyKind(Enum):
 
 
 @dataclass(frozen=True)
+class Blob:
+    """Binary content kept in a file and read only when asked for: a cassette's blob, or one staged.
+
+    Its `sha256` and `size` were checked when the file was written or loaded, so equality and
+    lookups never need the bytes.
+    """
+
+    path: Path
+    sha256: str
+    size: int
+
+    def chunks(self, size: int = CHUNK) -> Iterator[bytes]:
+        """Yield the content `size` bytes at a time, never holding more than one piece."""
+        with self.path.open("rb") as handle:
+            while piece := handle.read(size):
+                yield piece
+
+    def read(self) -> bytes:
+        """Return the whole content (a transient copy: nothing keeps it)."""
+        return self.path.read_bytes()
+
+
+@dataclass(frozen=True, eq=False)
 class Body:
-    """A request or response body in the form the cassette keeps it."""
+    """A request or response body in the form the cassette keeps it.
+
+    Binary content is in `data`, or, for a large body, in the file `blob` names (then `data` is
+    empty): `content`, `size`, `sha256` and `chunks` read either. Two bodies are equal when their
+    kind and content are, wherever the bytes are kept.
+    """
 
     kind: BodyKind = BodyKind.EMPTY
     json: JSON = None
@@ -59,6 +91,53 @@ class Body:
     data: bytes = b""
     delays: tuple[float, ...] = ()
     """For a stream recorded with timing: seconds before each event (the first from the response)."""
+    blob: Blob | None = None
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Body):
+            return NotImplemented
+        if self.kind is not other.kind:
+            return False
+        if self.kind is BodyKind.BYTES:
+            if self.blob is None and other.blob is None:
+                return self.data == other.data
+            return self.size == other.size and self.sha256 == other.sha256
+        return (self.json, self.events, self.text, self.delays) == (
+            other.json,
+            other.events,
+            other.text,
+            other.delays,
+        )
+
+    __hash__ = None  # type: ignore[assignment]  # a JSON body holds dicts and lists
+
+    @property
+    def content(self) -> bytes:
+        """The binary content, read from the blob file when it is kept there."""
+        return self.data if self.blob is None else self.blob.read()
+
+    @property
+    def size(self) -> int:
+        """The length of the bytes on the wire (of the binary content without reading a blob)."""
+        if self.kind is BodyKind.BYTES:
+            return len(self.data) if self.blob is None else self.blob.size
+        return len(self.wire)
+
+    @cached_property
+    def sha256(self) -> str:
+        """The SHA-256 of the bytes on the wire, in hex (a blob's is known without reading it)."""
+        if self.blob is not None:
+            return self.blob.sha256
+        return hashlib.sha256(self.wire).hexdigest()
+
+    def chunks(self, size: int = CHUNK) -> Iterator[bytes]:
+        """Yield the bytes on the wire in pieces of at most `size`, streaming a blob from its file."""
+        if self.blob is not None:
+            yield from self.blob.chunks(size)
+            return
+        wire = self.wire
+        for start in range(0, len(wire), size):
+            yield wire[start : start + size]
 
     @classmethod
     def from_bytes(cls, content: bytes, content_type: str = "") -> Body:
@@ -83,10 +162,15 @@ class Body:
             return cls(BodyKind.TEXT, text=text)
         return cls(BodyKind.BYTES, data=content)
 
-    @cached_property
+    @property
     def wire(self) -> bytes:
-        """The bytes on the wire, built once per body (`to_bytes`, cached)."""
-        return self.to_bytes()
+        """The bytes on the wire, built once per body (`to_bytes`, cached) but read anew from a blob."""
+        if self.blob is not None:
+            return self.blob.read()
+        cached: bytes | None = self.__dict__.get("_wire")
+        if cached is None:
+            cached = self.__dict__["_wire"] = self.to_bytes()
+        return cached
 
     def to_bytes(self) -> bytes:
         """Rebuild the bytes on the wire; event streams get the service's CRLF framing back."""
@@ -99,7 +183,7 @@ class Body:
             )
         if self.kind is BodyKind.TEXT:
             return self.text.encode()
-        return self.data
+        return self.content
 
 
 @dataclass(frozen=True)
@@ -303,26 +387,35 @@ def _body_from_json(value: JSON, blobs: Path) -> Body:
         except (binascii.Error, ValueError):
             raise _MalformedError("a base64 body does not decode") from None
     if "blob" in body:
-        return Body(BodyKind.BYTES, data=_read_blob(_object(body["blob"], "blob"), blobs))
+        blob = _checked_blob(_object(body["blob"], "blob"), blobs)
+        if blob.size <= LAZY_BLOB:
+            return Body(BodyKind.BYTES, data=blob.read())
+        return Body(BodyKind.BYTES, blob=blob)
     raise _MalformedError(f"unknown body form with keys {sorted(body)}")
 
 
-def _read_blob(ref: JSONObject, blobs: Path) -> bytes:
+def _checked_blob(ref: JSONObject, blobs: Path) -> Blob:
+    """Return the blob `ref` names, once its file is found to have that hash and size."""
     digest, size = ref.get("sha256"), ref.get("size")
     # The digest names a file: anything but 64 hex digits could point outside the blob folder.
     if not isinstance(digest, str) or not _DIGEST.fullmatch(digest) or type(size) is not int or size < 0:
         raise _MalformedError(
             f"a blob reference needs sha256 (64 lower-case hex digits) and size (bytes), found {ref!r}"
         )
+    blob = Blob(blobs / digest, digest, size)
+    hashed = hashlib.sha256()
+    length = 0
     try:
-        data = (blobs / digest).read_bytes()
+        for piece in blob.chunks():
+            hashed.update(piece)
+            length += len(piece)
     except FileNotFoundError:
         raise _MalformedError(f"blob {digest} ({size} bytes) is missing from {blobs}") from None
     except OSError as exc:
         raise _MalformedError(f"blob {digest} cannot be read: {exc}") from None
-    if len(data) != size or hashlib.sha256(data).hexdigest() != digest:
+    if length != size or hashed.hexdigest() != digest:
         raise _MalformedError(f"blob {digest} does not match its hash and size (corrupted)")
-    return data
+    return blob
 
 
 def _message_to_json(
@@ -344,14 +437,13 @@ def _body_to_json(body: Body, blobs: Path) -> JSON:
         return {"sse": list(body.events)}
     if body.kind is BodyKind.TEXT:
         return {"text": body.text}
-    if len(body.data) <= BLOB_THRESHOLD:
-        return {"base64": base64.b64encode(body.data).decode("ascii")}
-    digest = hashlib.sha256(body.data).hexdigest()
-    target = blobs / digest
+    if body.size <= BLOB_THRESHOLD:
+        return {"base64": base64.b64encode(body.content).decode("ascii")}
+    target = blobs / body.sha256
     if not target.exists():
         blobs.mkdir(parents=True, exist_ok=True)
-        _write_atomic(target, body.data)
-    return {"blob": {"sha256": digest, "size": len(body.data)}}
+        _write_atomic(target, body.chunks())
+    return {"blob": {"sha256": body.sha256, "size": body.size}}
 
 
 def _parse_events(content: bytes) -> tuple[JSON, ...] | None:
@@ -426,7 +518,7 @@ def _sweep_leftovers(folder: Path, prefix: str) -> None:
                 os.unlink(folder / name)
 
 
-def _write_atomic(path: Path, data: bytes) -> None:
+def _write_atomic(path: Path, data: bytes | Iterable[bytes]) -> None:
     """Write through a temporary file in the same folder, then rename over `path`.
 
     The temporary file's name is chosen before it is created, so an interrupt at any moment (Ctrl-C,
@@ -437,7 +529,8 @@ def _write_atomic(path: Path, data: bytes) -> None:
     tmp = path.with_name(f".{path.name}.{secrets.token_hex(8)}.tmp")
     try:
         with open(tmp, "xb") as handle:
-            handle.write(data)
+            for piece in [data] if isinstance(data, bytes) else data:
+                handle.write(piece)
             handle.flush()
             os.fsync(handle.fileno())
         os.replace(tmp, path)

@@ -143,7 +143,7 @@ def _body_changes(where: str, old: Body, new: Body) -> Iterator[str]:
         yield from _json_changes(where, list(old.events), list(new.events))
     elif old.kind is BodyKind.TEXT and old.text != new.text:
         yield f"{where}: {_value(old.text)} → {_value(new.text)}"
-    elif old.kind is BodyKind.BYTES and old.data != new.data:
+    elif old.kind is BodyKind.BYTES and old != new:
         yield f"{where}: {_describe(old)} → {_describe(new)}"
 
 
@@ -190,7 +190,7 @@ def _describe(body: Body) -> str:
     if body.kind is BodyKind.SSE:
         return f"a stream of {len(body.events)} events"
     if body.kind is BodyKind.BYTES:
-        return f"<{len(body.data):,} bytes>"
+        return f"<{body.size:,} bytes>"
     return {BodyKind.EMPTY: "no body", BodyKind.JSON: "a JSON body", BodyKind.TEXT: "a text body"}[body.kind]
 
 

@@ -8,7 +8,6 @@ served the request, and, when asked, the host and the API-version prefix.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import re
 from dataclasses import dataclass
@@ -57,7 +56,7 @@ def body_key(body: Body) -> str:
         return ""
     if body.kind is BodyKind.JSON:
         return json.dumps(normalise_keys(body.json), sort_keys=True, separators=(",", ":"))
-    return hashlib.sha256(body.to_bytes()).hexdigest()
+    return body.sha256
 
 
 BYTES_KEYS = frozenset(

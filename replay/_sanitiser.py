@@ -269,7 +269,7 @@ def find_credentials(cassette: Cassette, secrets: SecretLog | None = None) -> li
 
 def _body_text(body: Body) -> str:
     if body.kind is BodyKind.BYTES:
-        return body.data.decode("latin-1")
+        return body.content.decode("latin-1")
     return body.to_bytes().decode("utf-8", "replace")
 
 

@@ -6,7 +6,6 @@ are numbered events, and binary bodies are named by size (and hash, for blobs) r
 
 from __future__ import annotations
 
-import hashlib
 import json
 from collections.abc import Iterator
 from pathlib import Path
@@ -74,14 +73,14 @@ def render_body(body: Body, *, is_full: bool = False) -> Iterator[str]:
         text = body.text if is_full else shorten_text(body.text)
         yield from (f"{INDENT}{line}" for line in text.splitlines() or [""])
     else:
-        yield f"{INDENT}{describe_bytes(body.data)}"
+        yield f"{INDENT}{describe_bytes(body)}"
 
 
-def describe_bytes(data: bytes) -> str:
+def describe_bytes(body: Body) -> str:
     """Name binary content by size, and by hash when the cassette keeps it as a blob file."""
-    if len(data) > BLOB_THRESHOLD:
-        return f"<blob sha256:{hashlib.sha256(data).hexdigest()[:12]}… {len(data):,} bytes>"
-    return f"<{len(data):,} bytes>"
+    if body.size > BLOB_THRESHOLD:
+        return f"<blob sha256:{body.sha256[:12]}… {body.size:,} bytes>"
+    return f"<{body.size:,} bytes>"
 
 
 def shorten(value: JSON) -> JSON:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import time
+import tracemalloc
 from pathlib import Path
 
 import pytest
@@ -13,6 +14,7 @@ from genai_min._sse import SseDecoder
 from replay._cassette import (
     BLOB_THRESHOLD,
     FORMAT,
+    LAZY_BLOB,
     STALE_AFTER,
     Body,
     BodyKind,
@@ -257,3 +259,27 @@ def test_saving_removes_temporary_files_that_killed_writers_left_long_ago(tmp_pa
     # A recent one may be another writer's, at work now; another cassette's is swept by its own save.
     assert all(file.exists() for file in (*recent, *others))
     assert load_cassette(path).interactions[0].response.body == blob
+
+
+def test_a_large_blob_stays_in_its_file_when_loaded(tmp_path: Path) -> None:
+    data = os.urandom(8 * LAZY_BLOB)
+    in_memory = Body(BodyKind.BYTES, data=data)
+    save_cassette(Cassette((exchange(in_memory),), META), tmp_path / "a" / "c.json")
+
+    tracemalloc.start()
+    try:
+        loaded = load_cassette(tmp_path / "a" / "c.json").interactions[0].response.body
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+
+    assert peak < 3 * LAZY_BLOB, f"loading held {peak:,} bytes of an {len(data):,}-byte blob"
+    assert loaded.blob is not None and loaded.data == b""
+    assert (loaded.size, loaded.sha256) == (len(data), in_memory.sha256)
+    assert loaded == in_memory and in_memory == loaded
+    assert loaded.content == data == loaded.wire == b"".join(loaded.chunks())
+    assert loaded != Body(BodyKind.BYTES, data=data[:-1] + b"\x00")
+    # Saved elsewhere, the blob is copied there piece by piece.
+    save_cassette(Cassette((exchange(loaded),), META), tmp_path / "b" / "c.json")
+    assert (tmp_path / "b" / "blobs" / in_memory.sha256).read_bytes() == data
+    assert load_cassette(tmp_path / "b" / "c.json").interactions[0].response.body == in_memory
