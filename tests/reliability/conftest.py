@@ -42,6 +42,13 @@ KILLS = "kills during recording"
 KILLS_MID_SAVE = "kills while saving"
 INTERRUPTS = "interrupts during save"
 LOST = "cassettes lost or corrupted"
+CANARIES = "canaries planted"
+CANARY_PATHS = "client paths covered"
+CANARY_PLACES = "places a secret can hide"
+CANARY_LEAKS = "canaries leaked"
+CANARIES_FOUND = "hand-planted canaries found by check"
+SERVICE_FAULTS = "service faults injected (429, 5xx, cut streams)"
+SERVICE_FAULTS_REPLAYED = "service faults replayed identically"
 
 
 class Tally(Counter[str]):
