@@ -263,6 +263,11 @@ def is_token_exchange(url: str) -> bool:
     return target.startswith(TOKEN_HOSTS) or parts.path.rstrip("/") in TOKEN_PATHS
 
 
+def is_token_request(url: str, body: Body) -> bool:
+    """Tell whether a request is an OAuth token exchange: by its URL, or by its body's ``grant_type``."""
+    return is_token_exchange(url) or _is_token_body(body)
+
+
 def _note_credential_headers(headers: Iterable[tuple[str, str]], secrets: SecretLog) -> None:
     for name, value in headers:
         name = name.lower()

@@ -27,7 +27,7 @@ from replay._config import Config, Mode
 from replay._errors import NoMatchError
 from replay._player import Player
 from replay._recorder import Recorder
-from replay._sanitiser import Sanitiser, is_token_exchange
+from replay._sanitiser import Sanitiser, is_token_request
 
 FAKE_ACCESS_TOKEN = "genai-replay-fake-access-token"
 _FINISHED_STATES = ("SUCCEEDED", "FAILED", "CANCELLED", "EXPIRED", "ACTIVE")
@@ -134,7 +134,7 @@ class Session:
 
         Raises `NoMatchError` when the mode replays only and the cassette has no answer.
         """
-        if is_token_exchange(self._canonical(request.url)):
+        if is_token_request(self._canonical(request.url), request.body):
             return None if not self.is_replay_only else _fake_token_response()
         seen = (request, False)  # sanitised only if `requests` is read: this is the replaying path
         if self.player is None:
@@ -188,7 +188,7 @@ class Session:
 
     def record(self, request: Request, response: Response) -> None:
         """Store one exchange that was sent for real (token exchanges only feed the credential scan)."""
-        if is_token_exchange(self._canonical(request.url)):
+        if is_token_request(self._canonical(request.url), request.body):
             secrets = self.recorder.secrets if self.recorder is not None else None
             clean = self.sanitiser.request(request, secrets)
             self.sanitiser.response(response, clean.url, secrets)

@@ -71,14 +71,27 @@ def test_replaying_answers_token_exchanges_with_a_fake_token(tmp_path: Path) -> 
         Request("POST", "https://oauth2.googleapis.com/token", (), Body(BodyKind.TEXT, text="x"))
     )
     assert response is not None and response.body.json["access_token"] == FAKE_ACCESS_TOKEN
+    elsewhere = session.lookup(
+        Request("POST", "https://sts.corp.example/v1/exchange", (), SHAPED_LIKE_A_TOKEN_EXCHANGE)
+    )
+    assert elsewhere is not None and elsewhere.body.json["access_token"] == FAKE_ACCESS_TOKEN
     assert session.requests == []
 
 
-def test_recording_never_stores_token_exchanges(tmp_path: Path) -> None:
+SHAPED_LIKE_A_TOKEN_EXCHANGE = Body(BodyKind.TEXT, text="grant_type=refresh_token&refresh_token=x")
+
+
+@pytest.mark.parametrize(
+    "token",
+    [
+        Request("POST", "https://oauth2.googleapis.com/token", (), Body(BodyKind.TEXT, text="assertion=x")),
+        # A token_uri the session cannot know by its address: known by its grant_type.
+        Request("POST", "https://sts.corp.example/v1/exchange", (), SHAPED_LIKE_A_TOKEN_EXCHANGE),
+    ],
+    ids=["google-token-host", "unknown-token-uri"],
+)
+def test_recording_never_stores_token_exchanges(tmp_path: Path, token: Request) -> None:
     session = Session(tmp_path / "new.json", Config(mode=Mode.ALL))
-    token = Request(
-        "POST", "https://oauth2.googleapis.com/token", (), Body(BodyKind.TEXT, text="assertion=x")
-    )
     assert session.lookup(token) is None
     session.record(
         token, Response(200, (), Body(BodyKind.JSON, json={"access_token": "ya29.secretsecretsecret"}))
