@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import enum
 import json
+from typing import TypeAlias
 
 from pydantic import Field, JsonValue, TypeAdapter, ValidationError
 
@@ -11,14 +12,20 @@ from genai_min._base import WireModel
 from genai_min._content import Content, FunctionCall, Part
 from genai_min._schema import is_model_type
 
+EnumValue: TypeAlias = str | int
+"""A value of one of the API's enums: its name (``"STOP"``), as the service answers `genai_min`, or
+its number, as it answers clients that ask for ``$alt=json;enum-encoding=int`` (older Google client
+libraries do, and their recordings hold numbers). Numbers are kept: they differ between the two
+backends (``HarmCategory``), so no name can be given to them without knowing which one answered."""
+
 
 class SafetyRating(WireModel):
     """How likely a candidate or prompt is to fall into one harm category."""
 
-    category: str | None = None
-    probability: str | None = None
+    category: EnumValue | None = None
+    probability: EnumValue | None = None
     probability_score: float | None = None
-    severity: str | None = None
+    severity: EnumValue | None = None
     severity_score: float | None = None
     blocked: bool | None = None
 
@@ -27,7 +34,7 @@ class Candidate(WireModel):
     """One answer the model produced."""
 
     content: Content | None = None
-    finish_reason: str | None = None
+    finish_reason: EnumValue | None = None
     finish_message: str | None = None
     index: int | None = None
     safety_ratings: list[SafetyRating] | None = None
@@ -42,7 +49,7 @@ class Candidate(WireModel):
 class PromptFeedback(WireModel):
     """Why a prompt was blocked (then there are no candidates)."""
 
-    block_reason: str | None = None
+    block_reason: EnumValue | None = None
     block_reason_message: str | None = None
     safety_ratings: list[SafetyRating] | None = None
 
@@ -50,7 +57,7 @@ class PromptFeedback(WireModel):
 class ModalityTokenCount(WireModel):
     """Tokens counted for one modality (``TEXT``, ``IMAGE``, ...)."""
 
-    modality: str | None = None
+    modality: EnumValue | None = None
     token_count: int | None = None
 
 
@@ -67,7 +74,8 @@ class UsageMetadata(WireModel):
     candidates_tokens_details: list[ModalityTokenCount] | None = None
     cache_tokens_details: list[ModalityTokenCount] | None = None
     tool_use_prompt_tokens_details: list[ModalityTokenCount] | None = None
-    traffic_type: str | None = None
+    traffic_type: EnumValue | None = None
+    service_tier: EnumValue | None = None
 
 
 class GenerateContentResponse(WireModel):

@@ -45,6 +45,7 @@ from replay._sanitiser import SecretLog as SecretLog
 from replay._sanitiser import find_credentials as find_credentials
 from replay._schemas import Operation as Operation
 from replay._schemas import Violation as Violation
+from replay._schemas import check_error as check_error
 from replay._schemas import check_request as check_request
 from replay._schemas import check_response as check_response
 from replay._schemas import find_operation as find_operation
@@ -80,6 +81,7 @@ __all__ = [
     "UnsupportedCassetteError",
     "Violation",
     "__version__",
+    "check_error",
     "check_request",
     "check_response",
     "find_credentials",

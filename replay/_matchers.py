@@ -2,6 +2,7 @@
 
 What legitimately varies is left out of the key: credentials (already sanitised away), client and
 version headers (no header is part of the key), the order of JSON keys and of query parameters,
+percent-escapes in the path,
 camelCase versus snake_case keys, the base64 alphabet of bytes fields, which of Vertex AI's hosts
 served the request, and, when asked, the host and the API-version prefix.
 """
@@ -12,7 +13,7 @@ import json
 import re
 from dataclasses import dataclass
 from functools import lru_cache
-from urllib.parse import parse_qsl, urlsplit
+from urllib.parse import parse_qsl, unquote, urlsplit
 
 from genai_min._http import JSON
 from replay._cassette import Body, BodyKind, Request
@@ -40,7 +41,7 @@ def request_key(request: Request, options: MatchOptions = MatchOptions()) -> str
 @lru_cache(maxsize=4096)
 def _url_key(url: str, options: MatchOptions) -> tuple[str, str, list[tuple[str, str]]]:
     parts = urlsplit(url)
-    path = parts.path
+    path = unquote(parts.path)  # a client may escape what another sends as is: "<PROJECT>" or "%3CPROJECT%3E"
     if options.ignore_api_version:
         path = _VERSION.sub(lambda m: m.group(0).rsplit("/", 1)[0] + "/{version}", path)
     host = "" if options.ignore_host else _VERTEX_HOST.sub("aiplatform.googleapis.com", parts.netloc.lower())

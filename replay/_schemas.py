@@ -13,7 +13,9 @@ taken here:
   emulator on 127.0.0.1) tries both, Gemini first. When several path templates match, the most
   specific (most literal characters) wins.
 - Requests are strict (an unknown field is a violation), responses lenient (unknown fields pass, as
-  the service adds fields over time), but types and enum values are checked in both.
+  the service adds fields over time), but types and enum values are checked in both. A conformance
+  check asks for strict responses (`is_strict=True`), and an error answer is checked against the
+  error envelope (`check_error`).
 - A resumable-upload chunk (`/upload/...?upload_id=...`) is no API method: its body is raw bytes.
   A `?alt=media` download answers with raw bytes, so its response is not checked either.
 - A streaming response may be given as one chunk or as the list of chunks (paths then start `[i]`).
@@ -129,10 +131,12 @@ def _violations_of(route: _Route, body: object) -> list[Violation]:
     return route.schema_file.violations(route.request, body)
 
 
-def check_response(method: str, url: str, body: object) -> list[Violation]:
+def check_response(method: str, url: str, body: object, *, is_strict: bool = False) -> list[Violation]:
     """Return the schema violations of a response body, sorted; unknown fields are allowed.
 
-    A streaming method's body may be one chunk or the list of its chunks.
+    A streaming method's body may be one chunk or the list of its chunks. `is_strict` reports
+    unknown fields too: what a conformance check of real traffic wants, since a field the
+    schemas do not know is a gap in them (a live service adds fields, so the default allows them).
     """
     route = _route(method, url)
     if route is None or body is None or "media" in parse_qs(urlsplit(url).query).get("alt", []):
@@ -140,10 +144,24 @@ def check_response(method: str, url: str, body: object) -> list[Violation]:
     if route.operation.is_streaming and isinstance(body, list):
         found: set[Violation] = set()
         for index, chunk in enumerate(body):
-            for violation in route.schema_file.violations(route.response, chunk):
+            for violation in route.schema_file.violations(route.response, chunk, is_strict=is_strict):
                 found.add(Violation(_join(f"[{index}]", violation.path), violation.message))
         return sorted(found)
-    return route.schema_file.violations(route.response, body)
+    return route.schema_file.violations(route.response, body, is_strict=is_strict)
+
+
+def check_error(method: str, url: str, body: object, *, is_strict: bool = False) -> list[Violation]:
+    """Return the violations of an error answer's body against the error envelope, sorted.
+
+    Every method of both APIs answers a failure (4xx, 5xx) with ``{"error": {"code", "message",
+    "status", "details"}}``; `[]` for a request that calls no known operation.
+    """
+    route = _route(method, url)
+    if route is None:
+        return []
+    ref = route.schema_file.document["error"]
+    assert isinstance(ref, dict)
+    return route.schema_file.violations(str(ref["$ref"]), body, is_strict=is_strict)
 
 
 # --- routing ----------------------------------------------------------------------------------------
@@ -211,13 +229,24 @@ class _SchemaFile:
     def __init__(self, api: Api, version: str) -> None:
         self.api, self.version = api, version
         self.name = f"{api}-{version}"
-        self._validators: dict[str, _Validator] = {}
+        self._validators: dict[tuple[str, bool], _Validator] = {}
+        self._registries: dict[bool, Registry[object]] = {}
 
     @cached_property
     def document(self) -> dict[str, object]:
         text = resources.files("replay").joinpath("schemas", f"{self.name}.json").read_text(encoding="utf-8")
         document: dict[str, object] = json.loads(text)
         return document
+
+    @cached_property
+    def strict_document(self) -> dict[str, object]:
+        """The document with every response message closed to unknown fields, as requests are."""
+        document = json.loads(json.dumps(self.document))
+        for key, schema in document["$defs"].items():
+            if key.startswith("response.") and "properties" in schema:
+                schema["additionalProperties"] = False
+        strict: dict[str, object] = document
+        return strict
 
     @cached_property
     def routes(self) -> list[_Route]:
@@ -237,28 +266,31 @@ class _SchemaFile:
                 )
         return routes
 
-    @cached_property
-    def registry(self) -> Registry[object]:
-        from referencing import Registry
-        from referencing.jsonschema import DRAFT202012
+    def registry(self, *, is_strict: bool) -> Registry[object]:
+        """Return the registry that resolves this file's references, built once per strictness."""
+        if is_strict not in self._registries:
+            from referencing import Registry
+            from referencing.jsonschema import DRAFT202012
 
-        resource = DRAFT202012.create_resource(self.document)
-        registry: Registry[object] = Registry().with_resource(str(self.document["$id"]), resource)
-        return registry
+            document = self.strict_document if is_strict else self.document
+            resource = DRAFT202012.create_resource(document)
+            self._registries[is_strict] = Registry().with_resource(str(document["$id"]), resource)
+        return self._registries[is_strict]
 
-    def validator(self, ref: str) -> _Validator:
+    def validator(self, ref: str, *, is_strict: bool = False) -> _Validator:
         """Return the compiled validator of `ref` (`#/$defs/...`), building it on first use."""
-        if ref not in self._validators:
+        if (ref, is_strict) not in self._validators:
             from jsonschema import Draft202012Validator  # type: ignore[import-untyped]
 
             schema = {"$ref": str(self.document["$id"]) + ref}
-            self._validators[ref] = Draft202012Validator(schema, registry=self.registry)
-        return self._validators[ref]
+            registry = self.registry(is_strict=is_strict)
+            self._validators[ref, is_strict] = Draft202012Validator(schema, registry=registry)
+        return self._validators[ref, is_strict]
 
-    def violations(self, ref: str, body: object) -> list[Violation]:
+    def violations(self, ref: str, body: object, *, is_strict: bool = False) -> list[Violation]:
         """Validate `body` against `ref` and explain each error in plain words."""
         found: set[Violation] = set()
-        for error in self.validator(ref).iter_errors(body):
+        for error in self.validator(ref, is_strict=is_strict).iter_errors(body):
             found.update(_explain(error))
         return sorted(found)
 

@@ -13,6 +13,11 @@ Sources (both pinned in pyproject's dev extra):
   generated from those annotations (`_get_http_options()`: verb, path template, `body`), with the
   request and response classes taken from the transports' type hints.
 - Vertex AI: the aiplatform discovery documents shipped inside `google-api-python-client`.
+- Where the pinned Gemini package trails the live service, `GEMINI_OVERLAY` adds the fields,
+  messages and methods that real traffic (`../shared/corpus/real`) sends and receives, each entry
+  naming where it was seen; the generator refuses an entry the package has come to define itself.
+- Error answers: the ``{"error": google.rpc.Status + status}`` envelope of Google's JSON APIs, from
+  googleapis-common-protos (`google.rpc.Status`, `google.rpc.Code`), stored as each file's `error`.
 
 Only the methods on the surface of the official SDK's README (models, files, caches, tunings,
 batches, operations) are kept, and only the messages they reach. Each output file is one JSON
@@ -188,6 +193,7 @@ class Method:
     is_streaming: bool = False
     rpc: str | None = None
     patterns: list[str] = field(default_factory=list)
+    is_overlay: bool = False
 
     def render(self) -> dict[str, Any]:
         """Return the method as stored in the schema file."""
@@ -201,24 +207,63 @@ class Method:
         }
         if self.rpc:
             out["rpc"] = self.rpc
+        if self.is_overlay:
+            out["overlay"] = True
         return out
 
 
 def document(
     api: str, version: str, source: dict[str, str], methods: dict[str, Method], defs: dict[str, Any]
 ) -> dict[str, Any]:
-    """Assemble one schema file."""
+    """Assemble one schema file, with the error envelope every method may answer instead."""
     name = f"{api}-{version}"
+    add_error_envelope(defs)
     return {
         "$id": f"urn:genai-replay:schemas:{name}",
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "$defs": defs,
         "api": api,
+        "error": ref(ERROR_ENVELOPE),
         "generator": {"format": FORMAT, "script": "tools/gen_schemas.py"},
         "operations": {key: methods[key].render() for key in sorted(methods)},
         "source": source,
         "version": version,
     }
+
+
+ERROR_ENVELOPE = "response.ErrorEnvelope"
+
+
+def add_error_envelope(defs: dict[str, Any]) -> None:
+    """Add the body of an error answer (4xx, 5xx) to `defs`, the same for both APIs.
+
+    Google's JSON APIs wrap a google.rpc.Status in ``{"error": ...}`` and add ``status``, the name of
+    its google.rpc.Code (AIP-193). Both come from googleapis-common-protos; ``details`` are Any
+    messages (``ErrorInfo``, ``Help``, ``LocalizedMessage``, ...), kept open as every Any is.
+    """
+    from google.rpc import code_pb2, status_pb2  # type: ignore[import-untyped]
+
+    fields = status_pb2.Status.DESCRIPTOR.fields_by_name
+    assert set(fields) == {"code", "message", "details"}, "google.rpc.Status changed; review the envelope"
+    codes = [value.name for value in code_pb2.DESCRIPTOR.enum_types_by_name["Code"].values]
+    for scalar in ("int32", "any"):
+        defs.setdefault(scalar, SCALARS[scalar])
+    defs["enum.google.rpc.Code"] = enum_schema("google.rpc.Code", codes)
+    status = message_schema(
+        "google.rpc.Status (as JSON APIs send it)",
+        {
+            "code": ref("int32"),
+            "message": STRING,
+            "status": ref("enum.google.rpc.Code"),
+            "details": {"type": ["array", "null"], "items": ref("any")},
+        },
+        is_strict=False,
+    )
+    defs[ERROR_ENVELOPE + ".Status"] = {**status, "required": ["code", "message"]}
+    envelope = message_schema(
+        "the error envelope", {"error": ref(ERROR_ENVELOPE + ".Status")}, is_strict=False
+    )
+    defs[ERROR_ENVELOPE] = {**envelope, "type": "object", "required": ["error"]}
 
 
 def render(doc: dict[str, Any]) -> str:
@@ -250,15 +295,132 @@ WELL_KNOWN = {
 INLINE_WRAPPERS = {"google.protobuf.BoolValue": BOOLEAN, "google.protobuf.StringValue": STRING}
 
 
+# --- Gemini overlay: what the live API has and the pinned definitions lack ------------------------
+
+
+@dataclass(frozen=True)
+class Overlay:
+    """Fields, messages, enums and methods the service has that a pinned package does not define.
+
+    A field or message type is written as a small string: `string`, `bool`, a shared scalar rule
+    (`int32`, `int64`, `timestamp`, `struct`, ...), `enum:<Name>` of `enums`, a message of `messages`
+    or of the package (`ModalityTokenCount`, `google.rpc.Status`), and `[T]` for a repeated `T`.
+    Methods are `method id -> (HTTP method, path template after the version, request message,
+    response message)`, added to each of `versions`.
+    """
+
+    fields: dict[str, dict[str, str]]
+    messages: dict[str, dict[str, str]]
+    enums: dict[str, tuple[str, ...]]
+    methods: dict[str, tuple[str, str, str, str]]
+    versions: tuple[str, ...]
+
+
+# google-ai-generativelanguage 0.12.1 trails the service: real traffic (corpus/real, named beside each
+# entry) sends and receives these, and google-genai 3.3.0's types name them. Each entry is dropped
+# when a newer package defines it (the generator refuses a field defined twice).
+GEMINI_OVERLAY = Overlay(
+    fields={
+        # Server-side tool invocations shown to the caller (pydantic-ai file_search_grounding_gemini_3).
+        "Part": {"toolCall": "ToolCall", "toolResponse": "ToolResponse"},
+        "ToolConfig": {"includeServerSideToolInvocations": "bool"},
+        # Code execution parts carry an id on Gemini 3 (ruby_llm chat_code_execution).
+        "ExecutableCode": {"id": "string"},
+        "CodeExecutionResult": {"id": "string"},
+        # File search by store names replaced retrieval resources (pydantic-ai file_search_tool).
+        "FileSearch": {"fileSearchStoreNames": "[string]", "topK": "int32", "metadataFilter": "string"},
+        "GroundingChunk.RetrievedContext": {
+            "fileSearchStore": "string",
+            "customMetadata": "[CustomMetadata]",
+        },
+        # Every answer since 2026 says its tier, in lower case ("standard"; llm-gemini, ruby_llm).
+        "GenerateContentResponse.UsageMetadata": {"serviceTier": "enum:ServiceTier"},
+        # Embedding answers count their input (llm.rb embeddings, llm-gemini test_embedding_batch).
+        "EmbedContentResponse": {"usageMetadata": "EmbeddingUsageMetadata"},
+        "BatchEmbedContentsResponse": {"usageMetadata": "EmbeddingUsageMetadata"},
+    },
+    messages={
+        "ToolCall": {"id": "string", "toolType": "enum:ToolType", "args": "struct"},
+        "ToolResponse": {"id": "string", "toolType": "enum:ToolType", "response": "struct"},
+        # Sic: "promptTokenDetails", not the "promptTokensDetails" of generate answers.
+        "EmbeddingUsageMetadata": {"promptTokenCount": "int32", "promptTokenDetails": "[ModalityTokenCount]"},
+        # The Batch API (ruby_llm batch_with_gemini; the official SDK's batches.create).
+        "BatchGenerateContentRequest": {"batch": "GenerateContentBatch"},
+        "GenerateContentBatch": {
+            "model": "string",
+            "name": "string",
+            "displayName": "string",
+            "inputConfig": "BatchInputConfig",
+            "output": "GenerateContentBatchOutput",
+            "createTime": "timestamp",
+            "endTime": "timestamp",
+            "updateTime": "timestamp",
+            "batchStats": "BatchStats",
+            "state": "enum:BatchState",
+            "priority": "int64",
+        },
+        "BatchInputConfig": {"fileName": "string", "requests": "InlinedRequests"},
+        "InlinedRequests": {"requests": "[InlinedRequest]"},
+        "InlinedRequest": {"request": "GenerateContentRequest", "metadata": "struct"},
+        "GenerateContentBatchOutput": {"responsesFile": "string", "inlinedResponses": "InlinedResponses"},
+        "InlinedResponses": {"inlinedResponses": "[InlinedResponse]"},
+        "InlinedResponse": {
+            "response": "GenerateContentResponse",
+            "error": "google.rpc.Status",
+            "metadata": "struct",
+        },
+        "BatchStats": {
+            "requestCount": "int64",
+            "successfulRequestCount": "int64",
+            "failedRequestCount": "int64",
+            "pendingRequestCount": "int64",
+        },
+    },
+    enums={
+        "ToolType": (
+            "TOOL_TYPE_UNSPECIFIED",
+            "GOOGLE_SEARCH_WEB",
+            "GOOGLE_SEARCH_IMAGE",
+            "URL_CONTEXT",
+            "GOOGLE_MAPS",
+            "FILE_SEARCH",
+            "MEDIA_PROCESSING",
+        ),
+        "ServiceTier": ("unspecified", "standard", "flex", "priority"),
+        "BatchState": (
+            "BATCH_STATE_UNSPECIFIED",
+            "BATCH_STATE_PENDING",
+            "BATCH_STATE_RUNNING",
+            "BATCH_STATE_SUCCEEDED",
+            "BATCH_STATE_FAILED",
+            "BATCH_STATE_CANCELLED",
+            "BATCH_STATE_EXPIRED",
+        ),
+    },
+    methods={
+        "models.batchGenerateContent": (
+            "POST",
+            "{batch.model=models/*}:batchGenerateContent",
+            "BatchGenerateContentRequest",
+            "google.longrunning.Operation",
+        ),
+    },
+    versions=("v1beta",),
+)
+
+
 class ProtoConverter:
     """Turn protobuf message descriptors into JSON Schema `$defs`, following the proto3 JSON mapping."""
 
-    def __init__(self, package: str) -> None:
+    def __init__(self, package: str, pool: Any, overlay: Overlay) -> None:
         from google.protobuf.descriptor import FieldDescriptor  # type: ignore[import-untyped]
 
         self.package = package + "."
         self.defs: dict[str, Any] = {}
         self.fd = FieldDescriptor
+        self.pool = pool
+        self.overlay = overlay
+        self.overlaid: set[str] = set()
         self.scalars: dict[int, dict[str, Any]] = {
             FieldDescriptor.TYPE_DOUBLE: ref("float"),
             FieldDescriptor.TYPE_FLOAT: ref("float"),
@@ -293,8 +455,44 @@ class ProtoConverter:
             proto_name = fld.name.removesuffix("_")
             properties[fld.json_name] = (proto_name, self.field(fld, family))
         title = self.short(descriptor.full_name)
+        for json_name, spec in self.overlay.fields.get(title, {}).items():
+            if json_name in properties:
+                raise SystemExit(
+                    f"{title}.{json_name} is now defined by {GEMINI_PACKAGE}; remove it from GEMINI_OVERLAY"
+                )
+            properties[json_name] = (snake(json_name), self.overlay_field(spec, family))
+        self.overlaid.add(title)
         self.defs[key] = message_schema(title, with_aliases(properties), is_strict=family == "request")
         return key
+
+    def overlay_message(self, name: str, family: str) -> str:
+        """Add `family.<name>`, a message of the overlay or of the package, to `defs`; return its key."""
+        fields = self.overlay.messages.get(name)
+        if fields is None:
+            full = name if name.startswith("google.") else self.package + name
+            return self.message(self.pool.FindMessageTypeByName(full), family)
+        key = f"{family}.{name}"
+        if key not in self.defs:
+            self.defs[key] = {}
+            properties = {j: (snake(j), self.overlay_field(spec, family)) for j, spec in fields.items()}
+            self.defs[key] = message_schema(name, with_aliases(properties), is_strict=family == "request")
+        return key
+
+    def overlay_field(self, spec: str, family: str) -> dict[str, Any]:
+        """Return the schema of an overlay field: `[T]` repeated, `enum:E`, a scalar or a message."""
+        if spec.startswith("[") and spec.endswith("]"):
+            return {"type": ["array", "null"], "items": self.overlay_field(spec[1:-1], family)}
+        if spec.startswith("enum:"):
+            name = spec.removeprefix("enum:")
+            key = "enum." + name
+            self.defs.setdefault(key, enum_schema(name, self.overlay.enums[name]))
+            return ref(key)
+        if spec in ("string", "bool"):
+            return STRING if spec == "string" else BOOLEAN
+        if spec in SCALARS:
+            self.scalar(spec)
+            return ref(spec)
+        return ref(self.overlay_message(spec, family))
 
     def field(self, fld: Any, family: str) -> dict[str, Any]:
         """Return the schema of one field: map, repeated or single."""
@@ -378,8 +576,10 @@ def build_gemini(version: str) -> dict[str, Any]:
     """Build the schema file of one Gemini API version from the protobuf definitions."""
     package = f"google.ai.generativelanguage_{version}"
     first = importlib.import_module(package)
-    proto_package = descriptor_of(first.GenerateContentRequest).file.package
-    converter = ProtoConverter(proto_package)
+    file = descriptor_of(first.GenerateContentRequest).file
+    proto_package = file.package
+    overlay = GEMINI_OVERLAY if version in GEMINI_OVERLAY.versions else Overlay({}, {}, {}, {}, ())
+    converter = ProtoConverter(proto_package, file.pool, overlay)
     methods: dict[str, Method] = {}
     for service in GEMINI_SERVICES:
         try:
@@ -409,12 +609,34 @@ def build_gemini(version: str) -> dict[str, Any]:
                 add_gemini_binding(
                     methods, converter, option, request_cls, response_cls, is_streaming, rpc_name
                 )
+    add_overlay_methods(methods, converter, version)
+    unused = set(overlay.fields) - converter.overlaid
+    if unused:
+        raise SystemExit(f"GEMINI_OVERLAY names messages that {package} does not reach: {sorted(unused)}")
     source = {
         "package": GEMINI_PACKAGE,
         "version": importlib.metadata.version(GEMINI_PACKAGE),
         "definitions": package,
+        "overlay": "GEMINI_OVERLAY in tools/gen_schemas.py" if overlay.versions else "none",
     }
     return document("gemini", version, source, methods, converter.defs)
+
+
+def add_overlay_methods(methods: dict[str, Method], converter: ProtoConverter, version: str) -> None:
+    """Add the methods of the converter's overlay, refusing one the package now defines."""
+    for method_id, (http_method, template, request, response) in converter.overlay.methods.items():
+        if method_id in methods:
+            raise SystemExit(f"{method_id} is now defined by {GEMINI_PACKAGE}; remove it from GEMINI_OVERLAY")
+        template = f"/{version}/{template}"
+        segments, verb = parse_template(template)
+        methods[method_id] = Method(
+            http_method,
+            [template],
+            converter.overlay_message(request, "request"),
+            converter.overlay_message(response, "response"),
+            patterns=[template_regex(segments, verb)],
+            is_overlay=True,
+        )
 
 
 def rpc_types(base_transport: type, rpc: str) -> tuple[Any, Any]:

@@ -12,6 +12,7 @@ tuning job created them; `resolve_model` asks the tuning store through a callbac
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from enum import Enum
@@ -80,6 +81,30 @@ _GEMINI_METHODS = {
 }
 
 DEFAULT_DIMENSIONS = {"gemini-embedding-001": 3072}
+
+
+_THINKING = re.compile(r"gemini-(2\.5|[3-9])|gemini-(flash|pro)(-lite)?-latest")
+_LEGACY = re.compile(r"gemini-(1\.5|2\.0)")
+_GEMINI_3 = re.compile(r"gemini-[3-9]")
+
+
+@dataclass(frozen=True)
+class Traits:
+    """Where generations of Gemini models answer differently on the wire (seen in corpus/real)."""
+
+    is_thinking: bool
+    """2.5 and later think: they report ``thoughtsTokenCount`` and sign their function calls."""
+    has_part_ids: bool
+    """Gemini 3 gives function calls and code execution parts an ``id``, and signs text too."""
+    is_legacy: bool
+    """1.5 and 2.0 report ``avgLogprobs`` and ``candidatesTokensDetails`` on the Gemini API too."""
+
+
+def traits(model_id: str) -> Traits:
+    """Return the wire traits of a base model id."""
+    is_thinking = _THINKING.match(model_id) is not None
+    has_part_ids = _GEMINI_3.match(model_id) is not None
+    return Traits(is_thinking, has_part_ids, _LEGACY.match(model_id) is not None)
 
 
 def family_of(model_id: str) -> Family | None:

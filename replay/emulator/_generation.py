@@ -12,7 +12,16 @@ drives every choice. What the model says:
 - ``maxOutputTokens`` cuts plain text (finish reason MAX_TOKENS); ``stopSequences`` cut it
   before the first stop sequence; ``candidateCount`` gives that many candidates;
 - ``responseModalities`` with IMAGE or AUDIO adds an inline PNG or PCM part; ``includeThoughts``
-  adds a thought part; Gemini 2.5 models report ``thoughtsTokenCount``.
+  adds a thought part; thinking models (2.5 and later) report ``thoughtsTokenCount``;
+- the service's own tools (code execution, Google Search, file search) add their parts and
+  ``groundingMetadata`` as `_builtin_tools` describes; ``responseLogprobs`` adds a
+  ``logprobsResult`` (``logprobs`` top candidates per token) and its ``avgLogprobs``.
+
+What differs by model generation follows `_catalogue.traits`, as the service does: thinking models
+sign their function calls (``thoughtSignature``), Gemini 3 gives calls and code parts an ``id`` and
+signs its text too, and 1.5 and 2.0 report ``avgLogprobs`` and ``candidatesTokensDetails`` on the
+Gemini API (Vertex AI always does). Gemini API answers say their ``serviceTier`` ("standard") and,
+for function calls, ``finishMessage``.
 
 Trigger words (anywhere in a user turn's text, any case):
 
@@ -30,11 +39,12 @@ import base64
 import json
 from dataclasses import dataclass
 
-from replay.emulator._catalogue import ModelRef
+from replay.emulator._builtin_tools import ToolRun, grounding_metadata, run_tools
+from replay.emulator._catalogue import ModelRef, Traits, traits
 from replay.emulator._http import Call
 from replay.emulator._media_bytes import pcm, png
 from replay.emulator._schema_values import value_for
-from replay.emulator._text import count_contents, count_text, rng, sentences, truncate
+from replay.emulator._text import count_contents, count_text, logprobs, rng, sentences, truncate
 from replay.emulator._tools import (
     choose_calls,
     function_responses,
@@ -42,10 +52,12 @@ from replay.emulator._tools import (
     quote_responses,
     subject_of,
 )
+from replay.emulator._usage import SERVICE_TIER, Counts, thought_tokens, usage_metadata
 from replay.emulator._wire import JSONObject, as_dict, as_int, as_list, as_str, digest, encode_bytes
 
 BLOCK_PROMPT = "emulator:block-prompt"
 BLOCK_RESPONSE = "emulator:block-response"
+FUNCTION_CALL_MESSAGE = "Model generated function call(s)."
 HARM_CATEGORIES = (
     "HARM_CATEGORY_HATE_SPEECH",
     "HARM_CATEGORY_DANGEROUS_CONTENT",
@@ -72,6 +84,8 @@ class _Prompt:
     config: JSONObject
     afc_depth: int
     is_blocked: bool
+    traits: Traits
+    tools: ToolRun
 
 
 def generate(
@@ -90,44 +104,33 @@ def generate(
     )
     said = " ".join(last_user_text([c]) for c in contents).lower()
     answer: JSONObject = {}
+    model_traits = traits(model.base_id)
+    tools = ToolRun()
+    candidates: list[JSONObject] = []
     if BLOCK_PROMPT in said:
         answer["promptFeedback"] = _blocked_feedback(call)
-        candidate_tokens = thought_tokens = 0
     else:
-        prompt = _Prompt(call, body, contents, config, afc_depth, BLOCK_RESPONSE in said)
+        tools = run_tools(body, last_user_text(contents), seed, has_ids=model_traits.has_part_ids)
+        prompt = _Prompt(call, body, contents, config, afc_depth, BLOCK_RESPONSE in said, model_traits, tools)
         count = max(as_int(config.get("candidateCount"), 1), 1)
         candidates = [_candidate(prompt, digest(seed, i), i) for i in range(count)]
-        answer["candidates"] = [c for c, _ in candidates]
-        candidate_tokens = sum(n for _, n in candidates)
-        thought_tokens = _thought_tokens(model, config, seed)
-    answer["usageMetadata"] = usage(call, prompt_tokens, candidate_tokens, thought_tokens, cached)
+        answer["candidates"] = candidates
+    answer["usageMetadata"] = usage_metadata(
+        call,
+        model_traits,
+        Counts(
+            prompt_tokens,
+            thought_tokens(model_traits, config, seed) if candidates else 0,
+            cached.token_count if cached else None,
+            tools.prompt_tokens,
+        ),
+        candidates,
+    )
     answer["modelVersion"] = model.base_id
     if call.is_vertex:
         answer["createTime"] = now
     answer["responseId"] = base64.urlsafe_b64encode(seed[:17]).decode("ascii")[:23]
     return answer
-
-
-def usage(
-    call: Call, prompt: int, candidates: int, thoughts: int = 0, cached: CachedPrefix | None = None
-) -> JSONObject:
-    """Build the usage metadata of an answer."""
-    meta: JSONObject = {"promptTokenCount": prompt}
-    if candidates:
-        meta["candidatesTokenCount"] = candidates
-    meta["totalTokenCount"] = prompt + candidates + thoughts
-    if call.is_vertex:
-        meta["trafficType"] = "ON_DEMAND"
-    if cached is not None:
-        meta["cachedContentTokenCount"] = cached.token_count
-    meta["promptTokensDetails"] = [{"modality": "TEXT", "tokenCount": prompt}]
-    if cached is not None:
-        meta["cacheTokensDetails"] = [{"modality": "TEXT", "tokenCount": cached.token_count}]
-    if call.is_vertex and candidates:
-        meta["candidatesTokensDetails"] = [{"modality": "TEXT", "tokenCount": candidates}]
-    if thoughts:
-        meta["thoughtsTokenCount"] = thoughts
-    return meta
 
 
 def stream_chunks(call: Call, answer: JSONObject) -> list[JSONObject]:
@@ -170,29 +173,40 @@ def stream_chunks(call: Call, answer: JSONObject) -> list[JSONObject]:
                 "promptTokenCount": usage_meta.get("promptTokenCount", 0),
                 "candidatesTokenCount": sent,
                 "totalTokenCount": as_int(usage_meta.get("promptTokenCount"), 0) + sent,
+                "serviceTier": SERVICE_TIER,
             }
         chunk.update({k: v for k, v in answer.items() if k in ("modelVersion", "createTime", "responseId")})
         chunks.append(chunk)
     return chunks
 
 
-def _candidate(prompt: _Prompt, seed: bytes, index: int) -> tuple[JSONObject, int]:
+def _candidate(prompt: _Prompt, seed: bytes, index: int) -> JSONObject:
     candidate: JSONObject = {}
-    tokens = 0
+    average = -round(rng(seed).uniform(0.05, 0.9), 6)
+    is_averaged = prompt.call.is_vertex or prompt.traits.is_legacy
     if prompt.is_blocked:
         candidate = {"content": {}, "finishReason": "SAFETY", "safetyRatings": _ratings(blocked=True)}
     else:
         parts, finish = _parts(prompt, seed)
-        tokens = sum(count_text(as_str(p.get("text"))) for p in parts if not p.get("thought"))
-        tokens += sum(count_text(json.dumps(p["functionCall"])) for p in parts if "functionCall" in p)
         candidate = {"content": {"role": "model", "parts": parts}, "finishReason": finish}
+        is_calling = any("functionCall" in p for p in parts)
+        if is_calling and not prompt.call.is_vertex and not prompt.traits.is_legacy:
+            candidate["finishMessage"] = FUNCTION_CALL_MESSAGE
         if prompt.body.get("safetySettings"):
             candidate["safetyRatings"] = _ratings(blocked=False)
-    if prompt.call.is_vertex:
-        candidate["avgLogprobs"] = -round(rng(seed).uniform(0.05, 0.9), 6)
-    else:
+        text = "".join(as_str(p.get("text")) for p in parts if not p.get("thought"))
+        grounding = grounding_metadata(prompt.tools, last_user_text(prompt.contents), text)
+        if grounding is not None:
+            candidate["groundingMetadata"] = grounding
+        if prompt.config.get("responseLogprobs") is True:
+            top = as_int(prompt.config.get("logprobs"), 0)
+            candidate["logprobsResult"], average = logprobs(text, digest(seed, "logprobs"), top)
+            is_averaged = True
+    if is_averaged:
+        candidate["avgLogprobs"] = average
+    if not prompt.call.is_vertex:
         candidate["index"] = index
-    return candidate, tokens
+    return candidate
 
 
 def _parts(prompt: _Prompt, seed: bytes) -> tuple[list[JSONObject], str]:
@@ -202,9 +216,19 @@ def _parts(prompt: _Prompt, seed: bytes) -> tuple[list[JSONObject], str]:
         parts.append({"text": "Thinking it over: " + sentences(digest(seed, "thought"), 1), "thought": True})
     calls = choose_calls(prompt.body, prompt.contents, prompt.afc_depth)
     if calls:
+        for number, call in enumerate(calls):
+            if prompt.traits.has_part_ids:
+                number_id = int.from_bytes(digest(seed, number)[:3], "big")
+                as_dict(call["functionCall"])["id"] = f"call_{number_id}"
+        if prompt.traits.is_thinking:
+            calls[0]["thoughtSignature"] = _signature(seed)
         return parts + calls, "STOP"
     text, finish = _text(prompt.contents, config, seed)
-    parts.append({"text": text})
+    parts += prompt.tools.parts
+    answer: JSONObject = {"text": text}
+    if prompt.traits.has_part_ids:
+        answer["thoughtSignature"] = _signature(digest(seed, "text"))
+    parts.append(answer)
     modalities = {as_str(m).upper() for m in as_list(config.get("responseModalities"))}
     if "IMAGE" in modalities:
         parts.append({"inlineData": {"mimeType": "image/png", "data": encode_bytes(png(seed))}})
@@ -241,12 +265,9 @@ def _text(contents: list[JSONObject], config: JSONObject, seed: bytes) -> tuple[
     return text, "STOP"
 
 
-def _thought_tokens(model: ModelRef, config: JSONObject, seed: bytes) -> int:
-    thinking = as_dict(config.get("thinkingConfig"))
-    budget = thinking.get("thinkingBudget")
-    if budget == 0 or not (model.base_id.startswith("gemini-2.5") or thinking):
-        return 0
-    return 20 + seed[5] % 80
+def _signature(seed: bytes) -> str:
+    """Return an opaque thought signature: bytes the caller must send back with the part."""
+    return encode_bytes(b"\x12" + digest(seed, "signature") + digest(seed, "more")[:16])
 
 
 def _ratings(*, blocked: bool) -> list[object]:
@@ -267,7 +288,7 @@ def _blocked_feedback(call: Call) -> JSONObject:
 
 
 def _split_parts(parts: list[JSONObject]) -> list[list[JSONObject]]:
-    """Spread the parts over up to three chunks: text in pieces, anything else whole."""
+    """Spread the parts over up to three chunks: text in pieces, the parts before it first, after it last."""
     texts = [p for p in parts if "text" in p and not p.get("thought")]
     if len(texts) != 1 or any("functionCall" in p for p in parts):
         return [parts]
@@ -275,10 +296,10 @@ def _split_parts(parts: list[JSONObject]) -> list[list[JSONObject]]:
     size = max(1, -(-len(words) // 3))
     pieces = [" ".join(words[i : i + size]) for i in range(0, len(words), size)]
     pieces = [p + (" " if i < len(pieces) - 1 else "") for i, p in enumerate(pieces)]
-    others = [p for p in parts if p is not texts[0]]
-    thoughts = [p for p in others if p.get("thought")]
-    media = [p for p in others if not p.get("thought")]
-    chunks: list[list[JSONObject]] = [[{"text": piece}] for piece in pieces] or [[]]
-    chunks[0] = thoughts + chunks[0]
-    chunks[-1] = chunks[-1] + media
+    position = next(i for i, p in enumerate(parts) if p is texts[0])
+    chunks: list[list[JSONObject]] = [[{"text": piece}] for piece in pieces] or [[{"text": ""}]]
+    # A signature travels with the last piece of the text it signs, as in the service's streams.
+    chunks[-1][0].update({k: v for k, v in texts[0].items() if k != "text"})
+    chunks[0] = parts[:position] + chunks[0]
+    chunks[-1] = chunks[-1] + parts[position + 1 :]
     return chunks

@@ -1,4 +1,4 @@
-"""Deterministic stand-ins for what a model computes: sentences, token counts and embeddings.
+"""Deterministic stand-ins for what a model computes: sentences, tokens, embeddings, log probabilities.
 
 Everything here is a pure function of its input, so the same request always gets the same answer,
 on every machine and Python version (hashes are SHA-256; no `hash()`, no wall clock, no global
@@ -123,3 +123,30 @@ def embedding(text: str, dimensions: int) -> list[float]:
 def token_id(token: str) -> int:
     """Return a stable vocabulary id for a token."""
     return int.from_bytes(hashlib.sha256(token.encode()).digest()[:3], "big") % 256000
+
+
+def logprobs(text: str, seed: bytes, top: int) -> tuple[JSONObject, float]:
+    """Return a ``logprobsResult`` for `text` and the average log probability of its tokens.
+
+    Each token of the text is the chosen candidate; with `top`, each step also lists that many
+    candidates, the chosen one first and likelier than the others.
+    """
+    chooser = rng(seed)
+    chosen: list[object] = []
+    steps: list[object] = []
+    total = 0.0
+    for token in tokens(text):
+        probability = -round(chooser.uniform(0.0, 1.5) ** 3, 7)
+        total += probability
+        picked = {"token": token, "tokenId": token_id(token), "logProbability": probability}
+        chosen.append(picked)
+        others = [w for w in WORDS if w != token][: max(top - 1, 0)]
+        alternatives = [
+            {"token": w, "tokenId": token_id(w), "logProbability": round(probability - 2.0 - i, 7)}
+            for i, w in enumerate(others)
+        ]
+        steps.append({"candidates": [picked, *alternatives]})
+    result: JSONObject = {"chosenCandidates": chosen}
+    if top > 0:
+        result["topCandidates"] = steps
+    return result, (total / len(chosen) if chosen else 0.0)

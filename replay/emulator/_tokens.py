@@ -5,13 +5,16 @@ part). Embeddings are unit vectors derived from the text, ``outputDimensionality
 ``gemini-embedding-001``, 768 otherwise, at most 3072). The answer shapes follow each backend:
 
 - Gemini ``:embedContent`` ``{"embedding": {"values"}}`` and ``:batchEmbedContents``
-  ``{"embeddings": [...]}``;
+  ``{"embeddings": [...]}``; from ``gemini-embedding-2`` on (previews apart), with ``usageMetadata``
+  ``{"promptTokenCount", "promptTokenDetails"}`` (sic: not ``promptTokensDetails``);
 - Vertex AI ``:embedContent`` adds ``usageMetadata``; its legacy ``:predict`` answers
   ``{"predictions": [{"embeddings": {"values", "statistics": {"truncated", "token_count"}}}],
   "metadata": {"billableCharacterCount"}}`` (``token_count`` is snake_case on the wire).
 """
 
 from __future__ import annotations
+
+import re
 
 from replay.emulator._catalogue import DEFAULT_DIMENSIONS
 from replay.emulator._errors import invalid_argument
@@ -21,6 +24,7 @@ from replay.emulator._tools import user_text
 from replay.emulator._wire import JSONObject, as_dict, as_int, as_list, as_str, encode_bytes
 
 MAX_DIMENSIONS = 3072
+_COUNTS_USAGE = re.compile(r"gemini-embedding-[2-9](?!.*preview)")
 
 
 def count_tokens(call: Call) -> JSONObject:
@@ -80,10 +84,20 @@ def embed_one(
 def embed_content(call: Call, model_id: str) -> JSONObject:
     """Answer ``:embedContent``."""
     vector = embed_one(call, model_id, call.body)
-    if not call.is_vertex:
-        return {"embedding": vector}
     prompt = count_contents([call.field("content")])
-    return {"embedding": vector, "usageMetadata": {"promptTokenCount": prompt, "totalTokenCount": prompt}}
+    if not call.is_vertex:
+        return _with_gemini_usage({"embedding": vector}, model_id, prompt)
+    details = [{"modality": "TEXT", "tokenCount": prompt}]
+    usage = {"promptTokenCount": prompt, "promptTokensDetails": details, "totalTokenCount": prompt}
+    return {"embedding": vector, "usageMetadata": usage}
+
+
+def _with_gemini_usage(answer: JSONObject, model_id: str, prompt: int) -> JSONObject:
+    """Add the Gemini API's embedding usage to `answer`, for the models that report it."""
+    if _COUNTS_USAGE.match(model_id):
+        details = [{"modality": "TEXT", "tokenCount": prompt}]
+        answer["usageMetadata"] = {"promptTokenCount": prompt, "promptTokenDetails": details}
+    return answer
 
 
 def batch_embed_contents(call: Call, model_id: str) -> JSONObject:
@@ -92,11 +106,11 @@ def batch_embed_contents(call: Call, model_id: str) -> JSONObject:
     if not requests:
         raise invalid_argument("* BatchEmbedContentsRequest.requests: at least one request is required.")
     where = "BatchEmbedContentsRequest.requests[{}]"
-    return {
-        "embeddings": [
-            embed_one(call, model_id, as_dict(r), where=where.format(i)) for i, r in enumerate(requests)
-        ]
-    }
+    embeddings: list[object] = [
+        embed_one(call, model_id, as_dict(r), where=where.format(i)) for i, r in enumerate(requests)
+    ]
+    prompt = count_contents([as_dict(r).get("content") for r in requests])
+    return _with_gemini_usage({"embeddings": embeddings}, model_id, prompt)
 
 
 def predict_embeddings(call: Call, model_id: str) -> JSONObject:
