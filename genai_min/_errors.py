@@ -5,7 +5,7 @@ The file errors live in `genai_min._files`, beside the protocol they describe.
 GenAIError
  ├── ConfigError             a setting or argument is missing, unknown or malformed (also a ValueError)
  │    └── UnsupportedError   the operation or field does not exist on this backend
- ├── TransportError          the request got no HTTP answer (connection, protocol)
+ ├── TransportError          no HTTP answer (connection, protocol), or one that broke off mid-way
  │    └── RequestTimeoutError
  ├── ResponseError           a success answer that cannot be understood (bad JSON, bad stream framing)
  │    └── FileUploadError    the resumable upload protocol went wrong (no upload URL, not final)
@@ -39,7 +39,11 @@ class UnsupportedError(ConfigError):
 
 
 class TransportError(GenAIError):
-    """The request got no HTTP answer: connection refused, reset, or broken protocol."""
+    """The request got no HTTP answer, or its answer broke off mid-way.
+
+    A connection refused or reset, a broken protocol, or a stream cut after some events: the message
+    says which, and how far the answer got.
+    """
 
     def __init__(self, message: str, *, request: HttpRequest | None = None) -> None:
         super().__init__(message)
@@ -85,10 +89,18 @@ class APIError(GenAIError):
     @classmethod
     def from_response(cls, response: HttpResponse) -> APIError:
         """Build the most specific error for a non-success response."""
-        try:
-            body: JSON = json.loads(response.content) if response.content else {}
-        except ValueError:
-            body = {"message": response.content.decode("utf-8", "replace"), "status": None}
+        body: JSON
+        if 300 <= response.status < 400:
+            # httpx does not follow redirects, and the API never redirects: a sign-in page or a
+            # proxy answered, and its body (an HTML "moved" page, if any) says nothing useful.
+            location = response.headers.get("location")
+            message = f"the service redirected to {location!r}: check the base URL and the credentials"
+            body = {"message": message, "status": None}
+        else:
+            try:
+                body = json.loads(response.content) if response.content else {}
+            except (ValueError, RecursionError):
+                body = {"message": response.content.decode("utf-8", "replace"), "status": None}
         return cls.from_body(response.status, body, response=response)
 
     @classmethod

@@ -10,6 +10,8 @@ import json
 from dataclasses import dataclass, field
 from typing import TypeAlias
 
+from genai_min._errors import ResponseError
+
 JSON: TypeAlias = dict[str, "JSON"] | list["JSON"] | str | int | float | bool | None
 JSONObject: TypeAlias = dict[str, JSON]
 
@@ -48,7 +50,18 @@ class HttpResponse:
     content: bytes = b""
 
     def json(self) -> JSON:
-        """Return the body parsed as JSON; an empty body is an empty object."""
+        """Return the body parsed as JSON; an empty body is an empty object.
+
+        Raise `ResponseError` when it is not JSON (a proxy's or a sign-in page, for instance).
+        """
         if not self.content.strip():
             return {}
-        return json.loads(self.content)  # type: ignore[no-any-return]
+        try:
+            return json.loads(self.content)  # type: ignore[no-any-return]
+        except (ValueError, RecursionError) as exc:  # RecursionError: nested too deeply
+            shown = self.content[:200].decode("utf-8", "replace")
+            raise ResponseError(
+                f"the answer (HTTP {self.status}, {self.headers.get('content-type', 'no content type')}) "
+                f"is not JSON: {shown!r}; check that the base URL points at the Gemini API or Vertex AI",
+                body=self.content,
+            ) from exc

@@ -20,9 +20,18 @@ import httpx
 from genai_min._endpoint import Endpoint, resolve_endpoint
 from genai_min._errors import APIError, ConfigError, TransportError
 from genai_min._http import HttpRequest, HttpResponse, JSONObject
-from genai_min._httpx_bridge import build_request, is_json, json_events, mapped_errors, release, to_response
+from genai_min._httpx_bridge import (
+    asse_events,
+    body_arrival,
+    build_request,
+    is_json,
+    json_events,
+    mapped_errors,
+    release,
+    sse_events,
+    to_response,
+)
 from genai_min._retry import NO_RETRY, RetryOptions
-from genai_min._sse import adecode_sse, decode_sse
 
 if TYPE_CHECKING:
     from google.auth.credentials import Credentials
@@ -156,7 +165,7 @@ class Transport:
         """Send `request` and return the whole response; raise `APIError` on an error status."""
         response = self._send_with_retries(request)
         try:
-            with mapped_errors(request):
+            with mapped_errors(request, body_arrival(response)):
                 content = response.read()
         finally:
             response.close()
@@ -170,15 +179,13 @@ class Transport:
         """Send `request` and yield each server-sent event as soon as its last line arrives."""
         response = self._send_with_retries(request)
         try:
-            with mapped_errors(request):
+            with mapped_errors(request, body_arrival(response)):
                 if not response.is_success:
                     raise APIError.from_response(to_response(response, response.read()))
                 if is_json(response):
                     yield from json_events(response.read())
                     return
-            # Lines are split as the SSE format says (not as iter_lines does, at U+2028 and the like).
-            with mapped_errors(request):
-                yield from decode_sse(response.iter_bytes())
+            yield from sse_events(request, response)
         finally:
             response.close()
 
@@ -222,7 +229,7 @@ class Transport:
         """Async `send`."""
         response = await self._asend_with_retries(request)
         try:
-            with mapped_errors(request):
+            with mapped_errors(request, body_arrival(response)):
                 content = await response.aread()
         finally:
             await response.aclose()
@@ -238,7 +245,7 @@ class Transport:
         response = await self._asend_with_retries(request)
         if not response.is_success:
             try:
-                with mapped_errors(request):
+                with mapped_errors(request, body_arrival(response)):
                     content = await response.aread()
             finally:
                 await response.aclose()
@@ -248,14 +255,13 @@ class Transport:
     async def _aevents(self, request: HttpRequest, response: httpx.Response) -> AsyncIterator[JSONObject]:
         try:
             if is_json(response):
-                with mapped_errors(request):
+                with mapped_errors(request, body_arrival(response)):
                     content = await response.aread()
                 for whole in json_events(content):
                     yield whole
                 return
-            with mapped_errors(request):
-                async for event in adecode_sse(response.aiter_bytes()):
-                    yield event
+            async for event in asse_events(request, response):
+                yield event
         finally:
             await response.aclose()
 

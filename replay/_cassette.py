@@ -198,11 +198,16 @@ class Request:
 
 @dataclass(frozen=True)
 class Response:
-    """A recorded response: status, kept headers (lower-case) and body."""
+    """A recorded response: status, kept headers (lower-case) and body.
+
+    `cut` says the answer broke off after `body` (a stream cut mid-way), with the error the HTTP
+    library raised, as ``<error class>: <message>``; empty for a whole answer.
+    """
 
     status: int
     headers: tuple[tuple[str, str], ...] = ()
     body: Body = field(default_factory=Body)
+    cut: str = ""
 
 
 @dataclass(frozen=True)
@@ -253,7 +258,11 @@ def save_cassette(cassette: Cassette, path: Path) -> None:
                     i.request.headers, i.request.body, blobs, method=i.request.method, url=i.request.url
                 ),
                 "response": _message_to_json(
-                    i.response.headers, i.response.body, blobs, status=i.response.status
+                    i.response.headers,
+                    i.response.body,
+                    blobs,
+                    status=i.response.status,
+                    **({"cut": i.response.cut} if i.response.cut else {}),
                 ),
             }
             for i in cassette.interactions
@@ -346,6 +355,9 @@ def _interaction_from_json(value: JSON, blobs: Path) -> Interaction:
         raise _MalformedError("a request needs a string method and url")
     if not isinstance(status, int):
         raise _MalformedError(f"a response needs an integer status, found {status!r}")
+    cut = res.get("cut", "")
+    if not isinstance(cut, str):
+        raise _MalformedError(f"a response's cut must be a string (the error that cut it), found {cut!r}")
     return Interaction(
         Request(
             method,
@@ -357,6 +369,7 @@ def _interaction_from_json(value: JSON, blobs: Path) -> Interaction:
             status,
             _headers(res.get("headers", {}), "response headers"),
             _body_from_json(res.get("body"), blobs),
+            cut,
         ),
     )
 

@@ -7,26 +7,35 @@ The recording transport passes each response through to the caller as it arrives
 written down chunk by chunk while the caller reads it, and handed to the recorder when it has been
 read to the end or closed, so a server-sent-event stream reaches the caller event by event. It asks
 the service for an uncompressed answer (``accept-encoding: identity``), so that what is recorded is
-what the caller read.
+what the caller read. A body the caller closes unread (an error answer a retry skips) is read to
+its end first, when the status says it is an error, so that the cassette holds the whole answer.
 
-`replay.httpx2` builds the same two transports for httpx2, the httpx fork the official SDK uses by
-default: the behaviour lives in the `Replaying` and `Recording` mixins, written against the classes
-named by `_Http`, and each library's transports put their own base classes after them. (The SDK
+A connection that breaks mid-answer (a stream cut after some events) is recorded as it was read:
+the events received, then the cut, named by the error the library raised (`Response.cut`).
+Replaying sends the same events and then raises the same error, as the broken connection did.
+
+Header values are kept exactly: a value that is not UTF-8 (latin-1, say) is stored with each
+other byte as a lone surrogate (Python's ``surrogateescape``) and replayed as the same bytes.
+
+The bodies they hand out are `replay._bodies`'s. `replay.httpx2` builds the same two transports
+for httpx2, the httpx fork the official SDK uses by default: the behaviour lives in the `Replaying`
+and `Recording` mixins, written against the classes named by `_Http`, and each library's transports
+put their own base classes after them. (The SDK
 picks its HTTP library from the first httpx or httpx2 class in a transport's MRO, so the twins must
 not inherit from both.)
 """
 
 from __future__ import annotations
 
-import re
 import time
 import zlib
-from collections.abc import AsyncIterator, Callable, Iterator
 from dataclasses import replace
 from typing import Any, ClassVar, Protocol
 
 import httpx
 
+from replay._bodies import RECORDED as RECORDED
+from replay._bodies import Replayed, Tee
 from replay._cassette import Body, BodyKind, Request, Response
 from replay._errors import NoMatchError
 from replay._player import Player
@@ -44,6 +53,19 @@ def to_request(request: Any, content: bytes) -> Request:
     )
 
 
+def header_text(value: bytes) -> str:
+    """Decode a header value for the cassette: UTF-8, with any other byte kept as a lone surrogate."""
+    return value.decode("utf-8", "surrogateescape")
+
+
+def header_bytes(value: str) -> bytes:
+    """Encode a stored header value back into the bytes that were received (`header_text`'s inverse)."""
+    try:
+        return value.encode("utf-8", "surrogateescape")
+    except UnicodeEncodeError:  # a surrogate `header_text` never makes: written by hand
+        return value.encode("utf-8", "replace")
+
+
 def response_headers(response: Response) -> dict[str, str]:
     """Return the headers to send with a replayed response, with a content type for its body."""
     headers = dict(response.headers)
@@ -54,103 +76,25 @@ def response_headers(response: Response) -> dict[str, str]:
     return headers
 
 
-RECORDED = "recorded"
-"""``ReplayTransport(pace="recorded")`` replays streams with the delays recorded between events."""
-
-
-class _Events:
-    """A replayed event stream, one event per chunk, optionally paced."""
-
-    def __init__(self, body: Body, pace: float | str) -> None:
-        self._chunks = [Body(BodyKind.SSE, events=(e,)).to_bytes() for e in body.events]
-        if pace == RECORDED:
-            self._delays = list(body.delays) or [0.0] * len(self._chunks)
-        else:
-            self._delays = [0.0] + [float(pace)] * (len(self._chunks) - 1)
-
-    def __iter__(self) -> Iterator[bytes]:
-        for delay, chunk in zip(self._delays, self._chunks, strict=True):
-            if delay:
-                time.sleep(delay)
-            yield chunk
-
-    async def __aiter__(self) -> AsyncIterator[bytes]:
-        import asyncio
-
-        for delay, chunk in zip(self._delays, self._chunks, strict=True):
-            if delay:
-                await asyncio.sleep(delay)
-            yield chunk
-
-    def close(self) -> None:
-        """Nothing to release."""
-
-    async def aclose(self) -> None:
-        """Nothing to release."""
-
-
-class _Tee:
-    """Pass a response body through to the caller while keeping a copy for the recorder."""
-
-    def __init__(self, inner: Any, done: Callable[[bytes, list[float]], None]) -> None:
-        self._inner = inner
-        self._done = done
-        self._chunks: list[bytes] = []
-        self._arrivals: list[float] = []
-        self._finished = False
-
-    def __iter__(self) -> Iterator[bytes]:
-        for chunk in self._inner:
-            self._keep(chunk)
-            yield chunk
-        self._finish()
-
-    async def __aiter__(self) -> AsyncIterator[bytes]:
-        async for chunk in self._inner:
-            self._keep(chunk)
-            yield chunk
-        self._finish()
-
-    def _keep(self, chunk: bytes) -> None:
-        self._chunks.append(chunk)
-        self._arrivals.append(time.monotonic())
-
-    def close(self) -> None:
-        """Close the real stream and hand what was read to the recorder."""
-        try:
-            self._inner.close()
-        finally:
-            self._finish()
-
-    async def aclose(self) -> None:
-        """Close the real stream and hand what was read to the recorder."""
-        try:
-            await self._inner.aclose()
-        finally:
-            self._finish()
-
-    def _finish(self) -> None:
-        if not self._finished:
-            self._finished = True
-            self._done(b"".join(self._chunks), _event_times(self._chunks, self._arrivals))
-            self._chunks = []
-
-
 class _Http:
     """The classes of an httpx-shaped library that the transports build."""
 
     Response: ClassVar[Any] = httpx.Response
+    TransportError: ClassVar[type[Exception]] = httpx.TransportError
+    RemoteProtocolError: ClassVar[type[Exception]] = httpx.RemoteProtocolError
+    errors: ClassVar[object] = httpx
+    """Where the library's exception classes are found by name (for replaying a cut)."""
     SyncByteStream: ClassVar[Any] = httpx.SyncByteStream
     AsyncByteStream: ClassVar[Any] = httpx.AsyncByteStream
     HTTPTransport: ClassVar[Any] = httpx.HTTPTransport
     AsyncHTTPTransport: ClassVar[Any] = httpx.AsyncHTTPTransport
 
 
-class _EventStream(_Events, httpx.SyncByteStream, httpx.AsyncByteStream):
+class _EventStream(Replayed, httpx.SyncByteStream, httpx.AsyncByteStream):
     pass
 
 
-class _TeeStream(_Tee, httpx.SyncByteStream, httpx.AsyncByteStream):
+class _TeeStream(Tee, httpx.SyncByteStream, httpx.AsyncByteStream):
     pass
 
 
@@ -158,15 +102,25 @@ class _CassetteTransport:
     """What both transports share: building the library's responses from recorded ones."""
 
     _http: ClassVar[type[_Http]] = _Http
-    _events: ClassVar[type[_Events]] = _EventStream
+    _events: ClassVar[type[Replayed]] = _EventStream
     pace: float | str = 0.0
 
     def _build(self, response: Response) -> Any:
-        headers = response_headers(response)
-        if response.body.kind is BodyKind.SSE:
-            stream = self._events(response.body, self.pace)
+        headers = [(name, header_bytes(value)) for name, value in response_headers(response).items()]
+        cut = response.cut
+        if response.body.kind is BodyKind.SSE or cut:
+            error = self._error(cut) if cut else None
+            stream = self._events(response.body, self.pace, error)
             return self._http.Response(response.status, headers=headers, stream=stream)
         return self._http.Response(response.status, headers=headers, content=response.body.wire)
+
+    def _error(self, cut: str) -> Exception:
+        """Rebuild the library's error that broke a recorded answer off (its transport errors only)."""
+        name, _, message = cut.partition(": ")
+        kind = getattr(self._http.errors, name, None)
+        if not (isinstance(kind, type) and issubclass(kind, self._http.TransportError)):
+            kind, message = self._http.RemoteProtocolError, cut
+        return kind(message)
 
 
 class Answering(Protocol):
@@ -215,7 +169,7 @@ class Recording(_CassetteTransport):
     missing from a cassette).
     """
 
-    _tee: ClassVar[type[_Tee]] = _TeeStream
+    _tee: ClassVar[type[Tee]] = _TeeStream
 
     def __init__(
         self,
@@ -276,23 +230,25 @@ class Recording(_CassetteTransport):
 
     def _pass_through(self, response: Any, pending: Pending) -> Any:
         status = response.status_code
-        headers = list(response.headers.multi_items())
+        raw_headers = list(response.headers.raw)
+        headers = [(name.decode("latin-1").lower(), header_text(value)) for name, value in raw_headers]
         encoding = response.headers.get("content-encoding", "identity").lower()
         content_type = response.headers.get("content-type", "")
 
         started = time.monotonic()
 
-        def done(content: bytes, event_times: list[float]) -> None:
-            # What was read is what the caller saw: a stream the caller left early is kept as read.
+        def done(content: bytes, event_times: list[float], cut: str | None) -> None:
+            # What was read is what the caller saw: a stream the caller left early is kept as read,
+            # and one that broke off is kept as it broke off.
             body = Body.from_bytes(decoded(content, encoding), content_type)
             if self.recorder.timing and body.kind is BodyKind.SSE and len(event_times) == len(body.events):
                 gaps = [b - a for a, b in zip([started, *event_times], event_times, strict=False)]
                 body = replace(body, delays=tuple(round(max(g, 0.0), 3) for g in gaps))
-            kept = tuple((k, v) for k, v in headers if k.lower() != "content-encoding")
-            self.recorder.finish(pending, Response(status, kept, body))
+            kept = tuple((k, v) for k, v in headers if k != "content-encoding")
+            self.recorder.finish(pending, Response(status, kept, body), cut=cut)
 
-        stream = self._tee(response.stream, done)
-        return self._http.Response(status, headers=headers, stream=stream, extensions=response.extensions)
+        stream = self._tee(response.stream, done, is_drained=status >= 400)
+        return self._http.Response(status, headers=raw_headers, stream=stream, extensions=response.extensions)
 
 
 class ReplayTransport(Replaying, httpx.BaseTransport, httpx.AsyncBaseTransport):
@@ -301,23 +257,6 @@ class ReplayTransport(Replaying, httpx.BaseTransport, httpx.AsyncBaseTransport):
 
 class RecordingTransport(Recording, httpx.BaseTransport, httpx.AsyncBaseTransport):
     __doc__ = Recording.__doc__
-
-
-_EVENT_END = re.compile(rb"\r\n\r\n|\n\n|\r\r")
-
-
-def _event_times(chunks: list[bytes], arrivals: list[float]) -> list[float]:
-    """Return, for each event in the stream, when the chunk that completed it arrived."""
-    times: list[float] = []
-    offset = 0
-    ends = iter(m.end() for m in _EVENT_END.finditer(b"".join(chunks)))
-    end = next(ends, None)
-    for chunk, arrival in zip(chunks, arrivals, strict=True):
-        offset += len(chunk)
-        while end is not None and end <= offset:
-            times.append(arrival)
-            end = next(ends, None)
-    return times
 
 
 def decoded(content: bytes, encoding: str) -> bytes:

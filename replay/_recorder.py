@@ -6,19 +6,32 @@ longer than the exchange itself, and interactions keep the order in which reques
 when streams finish out of order. A request that never gets an answer stays pending and is not
 saved. `save` writes the cassette once, after the final credential scan.
 
+An answer that broke off (a stream cut mid-way) is finished with the error that cut it, and stored
+as read with that error in `Response.cut`, which the replaying transports turn back into the same
+break.
+
 Re-recording is quiet: when the interactions come out identical to the cassette already on disk, its
 recording time is kept, so the file stays byte-identical.
+
+Several processes (pytest-xdist workers) may record into one cassette at once. Saves to a folder
+take turns under an exclusive lock on the folder, and a recorder that adds to a cassette (`extend`)
+first adopts what others saved since it read the cassette, so no process's interactions are lost;
+an interaction another process has already recorded for the same request is not added twice.
 """
 
 from __future__ import annotations
 
+import contextlib
+import os
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 
-from replay._cassette import Cassette, Interaction, Meta, Request, Response
+from replay._cassette import Cassette, Interaction, Meta, Request, Response, load_cassette
+from replay._errors import CassetteError
+from replay._matchers import MatchOptions, request_key
 from replay._placeholders import map_body
 from replay._sanitiser import Sanitiser, SecretLog, save_clean
 
@@ -57,6 +70,8 @@ class Recorder:
     timing: bool = False
     secrets: SecretLog = field(default_factory=SecretLog)
     _slots: list[Interaction | Pending] = field(default_factory=list, init=False)
+    _dropped: set[int] = field(default_factory=set, init=False)
+    """Positions of interactions another process saved first (see `save`)."""
     _lock: threading.Lock = field(default_factory=threading.Lock, init=False)
 
     def start(self, request: Request) -> Pending:
@@ -69,8 +84,13 @@ class Recorder:
             self._slots.append(pending)
         return pending
 
-    def finish(self, pending: Pending, response: Response) -> None:
-        """Sanitise the response to `pending` and put the interaction in its place."""
+    def finish(self, pending: Pending, response: Response, *, cut: str | None = None) -> None:
+        """Sanitise the response to `pending` and put the interaction in its place.
+
+        `cut` is the error that broke the answer off after what `response` holds, if it broke off.
+        """
+        if cut is not None:
+            response = replace(response, cut=cut)
         if self.canonical is not None:
             response = _rewrite_response(response, self.canonical)
         clean = self.sanitiser.response(response, pending.raw_url, self.secrets)
@@ -81,7 +101,11 @@ class Recorder:
     def interactions(self) -> tuple[Interaction, ...]:
         """Return the interactions finished so far, in the order their requests were sent."""
         with self._lock:
-            new = tuple(slot for slot in self._slots if isinstance(slot, Interaction))
+            new = tuple(
+                slot
+                for position, slot in enumerate(self._slots)
+                if isinstance(slot, Interaction) and position not in self._dropped
+            )
         if self.extend and self.previous is not None:
             return self.previous.interactions + new
         return new
@@ -102,10 +126,42 @@ class Recorder:
         return Cassette(interactions, replace(self.meta, recorded_at=recorded_at))
 
     def save(self) -> Cassette:
-        """Scan for credentials and write the cassette atomically; raise and write nothing on a find."""
-        cassette = self.cassette()
-        save_clean(cassette, self.path, self.secrets)
+        """Scan for credentials and write the cassette atomically; raise and write nothing on a find.
+
+        With `extend`, what other processes saved to the cassette since `previous` was read is kept,
+        before the new interactions.
+        """
+        with _folder_lock(self.path.parent):
+            if self.extend:
+                self._catch_up()
+            cassette = self.cassette()
+            save_clean(cassette, self.path, self.secrets)
         return cassette
+
+    def _catch_up(self) -> None:
+        """Make the cassette on disk, as another process may have saved it since, the one to add to."""
+        try:
+            on_disk = load_cassette(self.path)
+        except CassetteError:
+            return  # none yet, or unreadable: what this save writes replaces it
+        known = self.previous.interactions if self.previous is not None else ()
+        if on_disk.interactions == known:
+            return
+        if on_disk.interactions[: len(known)] == known:
+            added = on_disk.interactions[len(known) :]
+        else:  # re-recorded meanwhile: the new version stands, with ours after it
+            added = on_disk.interactions
+        # The same request as the player sees it: headers and key order do not count.
+        theirs = [request_key(i.request, MatchOptions()) for i in added]
+        with self._lock:
+            for position, slot in enumerate(self._slots):
+                if not isinstance(slot, Interaction):
+                    continue
+                key = request_key(slot.request, MatchOptions())
+                if key in theirs:
+                    theirs.remove(key)
+                    self._dropped.add(position)
+        self.previous = on_disk
 
 
 def _rewrite_request(request: Request, canonical: Callable[[str], str]) -> Request:
@@ -118,4 +174,26 @@ def _rewrite_request(request: Request, canonical: Callable[[str], str]) -> Reque
 
 def _rewrite_response(response: Response, canonical: Callable[[str], str]) -> Response:
     headers = tuple((name, canonical(value)) for name, value in response.headers)
-    return replace(response, headers=headers, body=map_body(response.body, canonical))
+    return replace(
+        response, headers=headers, body=map_body(response.body, canonical), cut=canonical(response.cut)
+    )
+
+
+@contextlib.contextmanager
+def _folder_lock(folder: Path) -> Iterator[None]:
+    """Hold an exclusive lock on `folder` across processes while the block runs (POSIX; elsewhere none).
+
+    Locking the folder itself, not a lock file, leaves nothing behind.
+    """
+    try:
+        import fcntl
+    except ImportError:  # Windows: saves stay atomic, but concurrent extensions may race
+        yield
+        return
+    folder.mkdir(parents=True, exist_ok=True)
+    descriptor = os.open(folder, os.O_RDONLY)
+    try:
+        fcntl.flock(descriptor, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(descriptor)  # closing releases the lock

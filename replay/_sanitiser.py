@@ -188,7 +188,8 @@ class Sanitiser:
             (name, identity.hide(self._url(value, secrets) if name in _URL_HEADERS else value))
             for name, value in self._headers(response.headers)
         )
-        return replace(response, headers=headers, body=identity.hide_body(self._body(body)))
+        cut = identity.hide(self._text(response.cut))
+        return replace(response, headers=headers, body=identity.hide_body(self._body(body)), cut=cut)
 
     def _headers(self, headers: Iterable[tuple[str, str]]) -> tuple[tuple[str, str], ...]:
         kept = KEPT_HEADERS | {r.name.lower() for r in self.rules if isinstance(r, HeaderRule)}
@@ -413,6 +414,8 @@ def _parts(message: Request | Response) -> Iterator[tuple[str, Iterable[str]]]:
     if isinstance(message, Request):
         yield "url", (message.url,)
     yield "headers", (json.dumps(message.headers),)
+    if isinstance(message, Response) and message.cut:
+        yield "cut", (message.cut,)
     yield "body", _body_texts(message.body)
 
 

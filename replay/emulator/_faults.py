@@ -23,8 +23,10 @@ class Faults:
     - `failures`: how many matching requests are answered with `status` before the rest succeed.
     - `status`: 429 (RESOURCE_EXHAUSTED) or a 5xx such as 500, 503, 504.
     - `retry_after`: seconds sent in ``Retry-After`` (and a ``RetryInfo`` detail on 429); None sends none.
-    - `cut_stream_after`: close every streamed answer after this many events, without ending it
+    - `cut_stream_after`: close streamed answers after this many events, without ending them
       properly, so the client sees a broken connection mid-stream.
+    - `cut_streams`: how many matching streamed answers are cut before the rest end properly,
+      counted like `failures` (None: every one), so that a caller's retry can get through.
     - `path_pattern`: a regular expression searched in the request path; only matching requests are
       faulted (all of them when empty).
 
@@ -36,6 +38,7 @@ class Faults:
     status: int = 429
     retry_after: float | None = 0.0
     cut_stream_after: int | None = None
+    cut_streams: int | None = None
     path_pattern: str = ""
 
     def __post_init__(self) -> None:
@@ -45,6 +48,8 @@ class Faults:
             raise ValueError("Faults.failures and Faults.latency must not be negative")
         if self.cut_stream_after is not None and self.cut_stream_after < 0:
             raise ValueError("Faults.cut_stream_after must be None or zero or more events")
+        if self.cut_streams is not None and self.cut_streams < 0:
+            raise ValueError("Faults.cut_streams must be None or zero or more streams")
         re.compile(self.path_pattern)
 
 
@@ -55,6 +60,7 @@ class FaultPlan:
         self._lock = threading.Lock()
         self._faults = faults or Faults()
         self._left = self._faults.failures
+        self._cuts_left = self._faults.cut_streams
 
     @property
     def faults(self) -> Faults:
@@ -66,6 +72,7 @@ class FaultPlan:
         with self._lock:
             self._faults = faults or Faults()
             self._left = self._faults.failures
+            self._cuts_left = self._faults.cut_streams
 
     def applies(self, path: str) -> bool:
         """Tell whether the faults concern a request to `path`."""
@@ -79,3 +86,13 @@ class FaultPlan:
                 return None
             self._left -= 1
             return self._faults.status
+
+    def take_cut(self, path: str) -> int | None:
+        """Return after how many events to cut this stream, consuming one of `cut_streams`, or None."""
+        with self._lock:
+            after = self._faults.cut_stream_after
+            if after is None or not self.applies(path) or self._cuts_left == 0:
+                return None
+            if self._cuts_left is not None:
+                self._cuts_left -= 1
+            return after

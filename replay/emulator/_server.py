@@ -182,8 +182,7 @@ class Emulator:
         except Exception as exc:  # a bug here must still answer, as the service's 500 would
             detail = "".join(traceback.format_exception_only(exc)).strip()
             reply = error_reply(StatusError(500, f"Internal error in the emulator: {detail}"))
-        cut = faults.cut_stream_after if reply.events is not None and self._plan.applies(path) else None
-        return reply, cut
+        return reply, self._plan.take_cut(path) if reply.events is not None else None
 
     def _authorise(self, path: str, query_text: str, headers: dict[str, str]) -> None:
         query = parse_qs(query_text)

@@ -283,3 +283,15 @@ def test_a_large_blob_stays_in_its_file_when_loaded(tmp_path: Path) -> None:
     save_cassette(Cassette((exchange(loaded),), META), tmp_path / "b" / "c.json")
     assert (tmp_path / "b" / "blobs" / in_memory.sha256).read_bytes() == data
     assert load_cassette(tmp_path / "b" / "c.json").interactions[0].response.body == in_memory
+
+
+def test_a_cut_answer_keeps_its_cut_and_a_bad_cut_is_refused(tmp_path: Path) -> None:
+    cut = Response(200, (), Body(BodyKind.SSE, events=(EVENT_1,)), cut="ReadError: connection reset")
+    path = tmp_path / "c.json"
+    save_cassette(Cassette((Interaction(Request("POST", URL), cut),), META), path)
+    assert load_cassette(path).interactions[0].response == cut
+    document = json.loads(path.read_text())
+    document["interactions"][0]["response"]["cut"] = 1
+    path.write_text(json.dumps(document))
+    with pytest.raises(CassetteError, match="cut must be a string"):
+        load_cassette(path)
