@@ -10,12 +10,14 @@ with each library's stream classes.
 from __future__ import annotations
 
 import contextlib
+import itertools
 import re
 import time
-from collections.abc import AsyncIterator, Callable, Iterator
+from collections.abc import AsyncIterator, Callable, Iterable, Iterator
 from typing import Any
 
-from replay._cassette import Body, BodyKind
+from replay._cassette import LAZY_BLOB, Blob, Body, BodyKind
+from replay._staging import BlobWriter
 
 RECORDED = "recorded"
 """``ReplayTransport(pace="recorded")`` replays streams with the delays recorded between events."""
@@ -28,20 +30,26 @@ class Replayed:
     """
 
     def __init__(self, body: Body, pace: float | str, cut: Exception | None = None) -> None:
+        self._chunks: Iterable[bytes]
         if body.kind is BodyKind.SSE:
             self._chunks = [Body(BodyKind.SSE, events=(e,)).to_bytes() for e in body.events]
+        elif body.blob is not None:
+            self._chunks = body.chunks()  # read from its file piece by piece, as it is sent
         else:
             self._chunks = [body.wire] if body.wire else []
-        if pace == RECORDED and body.delays:
+        if body.kind is not BodyKind.SSE:
+            self._delays: list[float] = []
+        elif pace == RECORDED and body.delays:
             self._delays = list(body.delays)
         else:
             gap = 0.0 if pace == RECORDED else float(pace)
-            self._delays = [0.0] + [gap] * (len(self._chunks) - 1)
+            self._delays = [0.0] + [gap] * (len(body.events) - 1)
         self._cut = cut
 
     def __iter__(self) -> Iterator[bytes]:
-        for delay, chunk in zip(self._delays, self._chunks, strict=False):
-            if delay:
+        delays = itertools.chain(self._delays, itertools.repeat(0.0))
+        for chunk in self._chunks:
+            if delay := next(delays):
                 time.sleep(delay)
             yield chunk
         if self._cut is not None:
@@ -50,8 +58,9 @@ class Replayed:
     async def __aiter__(self) -> AsyncIterator[bytes]:
         import asyncio
 
-        for delay, chunk in zip(self._delays, self._chunks, strict=False):
-            if delay:
+        delays = itertools.chain(self._delays, itertools.repeat(0.0))
+        for chunk in self._chunks:
+            if delay := next(delays):
                 await asyncio.sleep(delay)
             yield chunk
         if self._cut is not None:
@@ -64,21 +73,33 @@ class Replayed:
         """Nothing to release."""
 
 
-Done = Callable[[bytes, list[float], "str | None"], None]
-"""What a `Tee` calls once: with the body read, when each chunk arrived, and the cut (if it broke off)."""
+Done = Callable[["bytes | Blob", list[float], "str | None"], None]
+"""What a `Tee` calls once: with the body read (or the staged file holding it), when each chunk
+arrived, and the cut (if it broke off)."""
 
 
 class Tee:
     """Pass a response body through to the caller while keeping a copy for the recorder.
 
     With `is_drained`, a body the caller closes before reading it all is read to its end first (for
-    error answers: small, and what a retry skips).
+    error answers: small, and what a retry skips). With `stage` (for binary bodies), a body that grows
+    past `LAZY_BLOB` goes on into a staged file instead of memory, and `done` gets that file.
     """
 
-    def __init__(self, inner: Any, done: Done, *, is_drained: bool = False) -> None:
+    def __init__(
+        self,
+        inner: Any,
+        done: Done,
+        *,
+        is_drained: bool = False,
+        stage: Callable[[], BlobWriter] | None = None,
+    ) -> None:
         self._inner = inner
         self._done = done
         self._is_drained = is_drained
+        self._stage = stage
+        self._writer: BlobWriter | None = None
+        self._held = 0
         self._chunks: list[bytes] = []
         self._arrivals: list[float] = []
         self._cut: str | None = None
@@ -108,8 +129,17 @@ class Tee:
         self._finish()
 
     def _keep(self, chunk: bytes) -> None:
+        if self._writer is not None:
+            self._writer.write(chunk)
+            return
         self._chunks.append(chunk)
         self._arrivals.append(time.monotonic())
+        self._held += len(chunk)
+        if self._stage is not None and self._held > LAZY_BLOB:
+            self._writer = self._stage()
+            for held in self._chunks:
+                self._writer.write(held)
+            self._chunks, self._arrivals = [], []
 
     def close(self) -> None:
         """Close the real stream and hand what was read to the recorder."""
@@ -140,7 +170,10 @@ class Tee:
     def _finish(self) -> None:
         if not self._finished:
             self._finished = True
-            self._done(b"".join(self._chunks), event_times(self._chunks, self._arrivals), self._cut)
+            if self._writer is not None:
+                self._done(self._writer.blob(), [], self._cut)
+            else:
+                self._done(b"".join(self._chunks), event_times(self._chunks, self._arrivals), self._cut)
             self._chunks = []
 
 

@@ -158,7 +158,7 @@ class Body:
                 return cls(BodyKind.JSON, json=json.loads(text))
             except ValueError:
                 pass
-        if media.startswith("text/") or media.endswith(("json", "xml")) or media == "":
+        if not is_binary(media):
             return cls(BodyKind.TEXT, text=text)
         return cls(BodyKind.BYTES, data=content)
 
@@ -184,6 +184,12 @@ class Body:
         if self.kind is BodyKind.TEXT:
             return self.text.encode()
         return self.content
+
+
+def is_binary(content_type: str) -> bool:
+    """Tell whether a body of this content type is kept as bytes whatever it holds (`Body.from_bytes`)."""
+    media = content_type.split(";", 1)[0].strip().lower()
+    return media != "" and not media.startswith("text/") and not media.endswith(("json", "xml"))
 
 
 @dataclass(frozen=True)

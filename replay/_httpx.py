@@ -36,7 +36,7 @@ import httpx
 
 from replay._bodies import RECORDED as RECORDED
 from replay._bodies import Replayed, Tee
-from replay._cassette import Body, BodyKind, Request, Response
+from replay._cassette import Blob, Body, BodyKind, Request, Response, is_binary
 from replay._errors import NoMatchError
 from replay._player import Player
 from replay._recorder import Pending, Recorder
@@ -108,7 +108,7 @@ class _CassetteTransport:
     def _build(self, response: Response) -> Any:
         headers = [(name, header_bytes(value)) for name, value in response_headers(response).items()]
         cut = response.cut
-        if response.body.kind is BodyKind.SSE or cut:
+        if response.body.kind is BodyKind.SSE or cut or response.body.blob is not None:
             error = self._error(cut) if cut else None
             stream = self._events(response.body, self.pace, error)
             return self._http.Response(response.status, headers=headers, stream=stream)
@@ -237,17 +237,21 @@ class Recording(_CassetteTransport):
 
         started = time.monotonic()
 
-        def done(content: bytes, event_times: list[float], cut: str | None) -> None:
+        def done(content: bytes | Blob, event_times: list[float], cut: str | None) -> None:
             # What was read is what the caller saw: a stream the caller left early is kept as read,
             # and one that broke off is kept as it broke off.
-            body = Body.from_bytes(decoded(content, encoding), content_type)
+            if isinstance(content, Blob):
+                body = Body(BodyKind.BYTES, blob=content)
+            else:
+                body = Body.from_bytes(decoded(content, encoding), content_type)
             if self.recorder.timing and body.kind is BodyKind.SSE and len(event_times) == len(body.events):
                 gaps = [b - a for a, b in zip([started, *event_times], event_times, strict=False)]
                 body = replace(body, delays=tuple(round(max(g, 0.0), 3) for g in gaps))
             kept = tuple((k, v) for k, v in headers if k != "content-encoding")
             self.recorder.finish(pending, Response(status, kept, body), cut=cut)
 
-        stream = self._tee(response.stream, done, is_drained=status >= 400)
+        stage = self.recorder.staging.writer if encoding == "identity" and is_binary(content_type) else None
+        stream = self._tee(response.stream, done, is_drained=status >= 400, stage=stage)
         return self._http.Response(status, headers=raw_headers, stream=stream, extensions=response.extensions)
 
 

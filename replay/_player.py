@@ -50,7 +50,8 @@ class Player:
             request = interaction.request
             key = self._recorded_key(request)
             index.setdefault(key, []).append(position)
-            by_wire[(request.method.upper(), request.url, request.body.wire)] = key
+            if request.body.blob is None:  # a blob stays in its file; it is matched by its hash
+                by_wire[(request.method.upper(), request.url, request.body.wire)] = key
         return index, by_wire
 
     def _recorded_key(self, request: Request) -> str:

@@ -29,11 +29,12 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 
-from replay._cassette import Cassette, Interaction, Meta, Request, Response, load_cassette
+from replay._cassette import BLOB_DIR, Cassette, Interaction, Meta, Request, Response, load_cassette
 from replay._errors import CassetteError
 from replay._matchers import MatchOptions, request_key
 from replay._placeholders import map_body
 from replay._sanitiser import Sanitiser, SecretLog, save_clean
+from replay._staging import Staging, moved
 
 
 @dataclass(frozen=True)
@@ -69,6 +70,8 @@ class Recorder:
     canonical: Callable[[str], str] | None = None
     timing: bool = False
     secrets: SecretLog = field(default_factory=SecretLog)
+    staging: Staging = field(default_factory=Staging, init=False)
+    """Where large binary bodies wait until `save` (see `replay._staging`)."""
     _slots: list[Interaction | Pending] = field(default_factory=list, init=False)
     _dropped: set[int] = field(default_factory=set, init=False)
     """Positions of interactions another process saved first (see `save`)."""
@@ -79,6 +82,7 @@ class Recorder:
         if self.canonical is not None:
             request = _rewrite_request(request, self.canonical)
         clean = self.sanitiser.request(request, self.secrets)
+        clean = replace(clean, body=self.staging.spill(clean.body))
         with self._lock:
             pending = Pending(len(self._slots), clean, request.url)
             self._slots.append(pending)
@@ -94,6 +98,7 @@ class Recorder:
         if self.canonical is not None:
             response = _rewrite_response(response, self.canonical)
         clean = self.sanitiser.response(response, pending.raw_url, self.secrets)
+        clean = replace(clean, body=self.staging.spill(clean.body))
         with self._lock:
             self._slots[pending.position] = Interaction(pending.request, clean)
 
@@ -136,7 +141,18 @@ class Recorder:
                 self._catch_up()
             cassette = self.cassette()
             save_clean(cassette, self.path, self.secrets)
-        return cassette
+        self._unstage()
+        return replace(
+            cassette,
+            interactions=tuple(_moved(i, self.path.parent / BLOB_DIR) for i in cassette.interactions),
+        )
+
+    def _unstage(self) -> None:
+        """Point the staged bodies at the blobs the save wrote, and remove the staged files."""
+        blobs = self.path.parent / BLOB_DIR
+        with self._lock:
+            self._slots = [_moved(s, blobs) if isinstance(s, Interaction) else s for s in self._slots]
+        self.staging.close()
 
     def _catch_up(self) -> None:
         """Make the cassette on disk, as another process may have saved it since, the one to add to."""
@@ -162,6 +178,15 @@ class Recorder:
                     theirs.remove(key)
                     self._dropped.add(position)
         self.previous = on_disk
+
+
+def _moved(interaction: Interaction, blobs: Path) -> Interaction:
+    request, response = interaction.request, interaction.response
+    return replace(
+        interaction,
+        request=replace(request, body=moved(request.body, blobs)),
+        response=replace(response, body=moved(response.body, blobs)),
+    )
 
 
 def _rewrite_request(request: Request, canonical: Callable[[str], str]) -> Request:
