@@ -21,6 +21,7 @@ What `genai-replay serve` runs. Routing decisions:
 
 from __future__ import annotations
 
+import contextlib
 import socket
 import threading
 import traceback
@@ -35,7 +36,7 @@ from genai_min._http import JSONObject
 from replay._cassette import Body, BodyKind, Cassette, Request, Response, load_cassette
 from replay._check import find_cassettes
 from replay._errors import NoMatchError
-from replay._httpx import response_headers
+from replay._httpx import header_bytes, response_headers
 from replay._matchers import MatchOptions
 from replay._player import Player
 from replay._sanitiser import Sanitiser
@@ -211,19 +212,32 @@ class _Handler(BaseHTTPRequestHandler):
         self.send_response(response.status)
         for name, value in response_headers(response).items():
             if name.lower() not in _HOP_BY_HOP:
-                self.send_header(name, value)
-        if response.body.kind is not BodyKind.SSE:
-            content = response.body.wire
-            self.send_header("content-length", str(len(content)))
+                # The recorded bytes, whatever they are: http.server writes header values as latin-1.
+                self.send_header(name, header_bytes(value).decode("latin-1"))
+        body = response.body
+        if body.kind is not BodyKind.SSE and not response.cut:
+            self.send_header("content-length", str(body.size))
             self.end_headers()
-            self.wfile.write(content)
+            for piece in body.chunks():
+                self.wfile.write(piece)
             return
         self.send_header("transfer-encoding", "chunked")
         self.end_headers()
-        for event in response.body.events:
-            payload = Body(BodyKind.SSE, events=(event,)).to_bytes()
+        pieces = (
+            (Body(BodyKind.SSE, events=(event,)).to_bytes() for event in body.events)
+            if body.kind is BodyKind.SSE
+            else body.chunks()
+        )
+        for payload in pieces:
             self.wfile.write(b"%x\r\n%s\r\n" % (len(payload), payload))
             self.wfile.flush()
+        if response.cut:
+            # The recorded answer broke off here: end the connection without the final chunk, as it did.
+            self.close_connection = True
+            with contextlib.suppress(OSError):
+                self.wfile.flush()
+                self.connection.shutdown(socket.SHUT_RDWR)
+            return
         self.wfile.write(b"0\r\n\r\n")
 
     def _read_body(self) -> bytes:

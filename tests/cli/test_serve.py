@@ -66,6 +66,29 @@ def test_streams_keep_the_service_framing(server: CassetteServer) -> None:
     ]
 
 
+def test_a_cut_stream_breaks_off_as_recorded_and_header_bytes_come_back_as_recorded(tmp_path: Path) -> None:
+    cut = stream("Story", "Once")
+    latin1 = "caf\udce9"  # a latin-1 byte that is not UTF-8, as the recorder stores it
+    response = Response(
+        200, (*cut.response.headers, ("x-note", latin1)), cut.response.body, cut="ReadError: reset"
+    )
+    write_cassette(tmp_path / "c" / "a.json", Interaction(cut.request, response))
+    url = "/v1beta/models/gemini-2.0-flash-001:streamGenerateContent?alt=sse"
+    chunks: list[bytes] = []
+
+    with (
+        CassetteServer(tmp_path / "c") as running,
+        httpx.stream("POST", running.url + url, json=ask("Story")) as answer,
+    ):
+        assert (b"x-note", b"caf\xe9") in answer.headers.raw
+        with pytest.raises(httpx.RemoteProtocolError):
+            chunks.extend(answer.iter_raw())
+
+    assert chunks == [
+        b'data: {"candidates":[{"content":{"role":"model","parts":[{"text":"Once"}]}}]}\r\n\r\n'
+    ]
+
+
 def test_a_miss_is_a_501_error_envelope_with_the_closest_recording(
     server: CassetteServer, folder: Path
 ) -> None:
