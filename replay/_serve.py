@@ -140,7 +140,7 @@ class CassetteServer:
             else (name, value)
             for name, value in response.headers
         )
-        return Response(response.status, headers, response.body)
+        return Response(response.status, headers, response.body, response.cut)
 
 
 def _miss(error: NoMatchError) -> Response:
