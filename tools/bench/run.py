@@ -24,10 +24,12 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+import downstream_suite
 import import_cost
 import load
 import memory
 import replay_cost
+import sdk_paths
 import stream_first_event
 from _result import Row, format_holds, format_ratio, format_value
 
@@ -35,10 +37,12 @@ Measure = Callable[[bool], list[Row]]
 
 FIGURES: list[Measure] = [
     replay_cost.measure,
+    sdk_paths.measure,
     load.measure,
     stream_first_event.measure,
     import_cost.measure,
     memory.measure,
+    downstream_suite.measure,
 ]
 
 HEADER = ("figure", "measured", "ours", "baseline", "vs", "ratio", "target", "holds")
