@@ -7,11 +7,12 @@ and a poll past the recording gets the last recorded state.
 
 from __future__ import annotations
 
+import json
 import threading
 from dataclasses import replace
 from pathlib import Path
 
-from replay._cassette import BodyKind, Cassette, Interaction, Request, Response
+from replay._cassette import Body, BodyKind, Cassette, Interaction, Request, Response
 from replay._diff import closest, differences
 from replay._errors import NoMatchError
 from replay._matchers import MatchOptions, request_key
@@ -51,7 +52,8 @@ class Player:
             key = self._recorded_key(request)
             index.setdefault(key, []).append(position)
             if request.body.blob is None:  # a blob stays in its file; it is matched by its hash
-                by_wire[(request.method.upper(), request.url, request.body.wire)] = key
+                for wire in _sent_forms(request.body):
+                    by_wire[(request.method.upper(), request.url, wire)] = key
         return index, by_wire
 
     def _recorded_key(self, request: Request) -> str:
@@ -149,6 +151,14 @@ class Player:
             differences=diff,
             violations=[f"{v.path}: {v.message}" for v in violations],
         )
+
+
+def _sent_forms(body: Body) -> tuple[bytes, ...]:
+    """The bytes clients send for a recorded body: compact JSON (httpx, genai_min) or, for JSON,
+    Python's default ``json.dumps`` form too (the official SDK's)."""
+    if body.kind is not BodyKind.JSON:
+        return (body.wire,)
+    return (body.wire, json.dumps(body.json).encode())
 
 
 def _violations(request: Request) -> list[Violation]:

@@ -14,8 +14,10 @@ through event by event (the fixture's own transports do).
 
 from __future__ import annotations
 
+import importlib.util
 from collections.abc import Iterator, Mapping
 from contextlib import ExitStack, contextmanager
+from functools import cache
 from http import HTTPStatus
 from typing import Any
 
@@ -30,16 +32,20 @@ class _Bridge:
     """The cassette object vcrpy's patched clients talk to."""
 
     custom_patches: tuple[object, ...] = ()
-    skip_patchers: tuple[str, ...] = ()
     write_protected = False  # misses in replay-only modes raise from can_play_response_for instead
     _path = "GenaiReplay"  # vcrpy names the connection classes it builds after this
 
     def __init__(self, session: Session) -> None:
         self.session = session
+        self.skip_patchers = _absent_clients()
 
     def can_play_response_for(self, vcr_request: Any) -> bool:
         """Ask the session; keep its answer on the request for `play_response`."""
-        answer = self.session.lookup(_to_request(vcr_request))
+        body = vcr_request.body
+        content = body.encode("utf-8") if isinstance(body, str) else body or b""
+        answer = self.session.answer_wire(vcr_request.method, vcr_request.uri, content)
+        if answer is None:
+            answer = self.session.lookup(_to_request(vcr_request))
         if answer is None:
             return False
         setattr(vcr_request, _ANSWER, answer)
@@ -65,6 +71,31 @@ class _Bridge:
     def find_requests_with_most_matches(self, vcr_request: Any) -> list[Any]:
         """Have aiohttp's redirect following look the next hop up through `can_play_response_for`."""
         return [(vcr_request,)]
+
+
+_CLIENT_MODULES = {
+    "requests": "requests",
+    "boto3": "botocore",
+    "urllib3": "urllib3",
+    "httplib2": "httplib2",
+    "tornado": "tornado",
+    "aiohttp": "aiohttp",
+    "httpx": "httpx",
+    "httpx2": "httpx2",
+}
+"""vcrpy's patcher groups, by the module each one patches."""
+
+
+@cache
+def _absent_clients() -> tuple[str, ...]:
+    """Name the patcher groups whose library is not installed, found once per process.
+
+    vcrpy tries to import each group's library for every cassette; a library that is not there is
+    searched for on the whole path each time, most of the cost of entering a cassette.
+    """
+    return tuple(
+        group for group, module in _CLIENT_MODULES.items() if importlib.util.find_spec(module) is None
+    )
 
 
 @contextmanager

@@ -213,3 +213,19 @@ def test_bytes_match_whatever_the_base64_alphabet() -> None:
     assert player.play(with_data(standard).request).response.body.json == answer("a picture")
     with pytest.raises(NoMatchError):
         player.play(with_data(base64.b64encode(image[:-1]).decode()).request)
+
+
+@pytest.mark.parametrize(
+    "sent",
+    [
+        json.dumps(ask("Grüß dich"), ensure_ascii=False, separators=(",", ":")).encode(),  # httpx
+        json.dumps(ask("Grüß dich")).encode(),  # the official SDK
+    ],
+    ids=["compact", "python-default"],
+)
+def test_a_body_sent_as_recorded_is_answered_from_its_bytes(sent: bytes) -> None:
+    player = Player(Cassette((generate(GEMINI, "Grüß dich", "Hallo"),)))
+    interaction = player.play_wire("POST", f"{GEMINI}:generateContent", sent)
+    assert interaction is not None and interaction.response.body.json == answer("Hallo")
+    reordered = json.dumps(ask("Grüß dich"), sort_keys=True).encode()
+    assert player.play_wire("POST", f"{GEMINI}:generateContent", reordered) is None
