@@ -39,6 +39,7 @@ from replay._errors import NoMatchError
 from replay._httpx import header_bytes, response_headers
 from replay._matchers import MatchOptions
 from replay._player import Player
+from replay._request_body import read_request_body
 from replay._sanitiser import Sanitiser
 from replay.emulator import canonical_url
 
@@ -204,7 +205,7 @@ class _Handler(BaseHTTPRequestHandler):
         owner = self.server.owner
         headers = {name.lower(): value for name, value in self.headers.items()}
         try:
-            response = owner.respond(self.command, self.path, headers, self._read_body())
+            response = owner.respond(self.command, self.path, headers, read_request_body(self))
         except Exception as exc:  # a bug here must still answer, or the client sees a dropped connection
             response = _failure(exc)
         if owner.log is not None:
@@ -239,17 +240,3 @@ class _Handler(BaseHTTPRequestHandler):
                 self.connection.shutdown(socket.SHUT_RDWR)
             return
         self.wfile.write(b"0\r\n\r\n")
-
-    def _read_body(self) -> bytes:
-        length = self.headers.get("content-length")
-        if length is not None:
-            return self.rfile.read(int(length))
-        if "chunked" not in self.headers.get("transfer-encoding", "").lower():
-            return b""
-        pieces = []
-        while size := int(self.rfile.readline().split(b";", 1)[0].strip() or b"0", 16):
-            pieces.append(self.rfile.read(size))
-            self.rfile.readline()
-        while self.rfile.readline() not in (b"\r\n", b"\n", b""):
-            pass
-        return b"".join(pieces)

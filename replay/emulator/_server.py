@@ -20,6 +20,7 @@ from types import TracebackType
 from typing import Self
 from urllib.parse import parse_qs, urlsplit
 
+from replay._request_body import read_request_body
 from replay.emulator._auth import TokenAuthority, check_credentials
 from replay.emulator._errors import StatusError, injected
 from replay.emulator._faults import FaultPlan, Faults
@@ -263,7 +264,7 @@ class _Handler(BaseHTTPRequestHandler):
         self._serve()
 
     def _serve(self) -> None:
-        raw = self._read_body()
+        raw = read_request_body(self)
         headers = {name.lower(): value for name, value in self.headers.items()}
         reply, cut_after = self.server.emulator._answer(self.command, self.path, headers, raw)
         self.send_response(reply.status)
@@ -293,17 +294,3 @@ class _Handler(BaseHTTPRequestHandler):
             self.connection.shutdown(socket.SHUT_RDWR)
         except OSError:
             pass
-
-    def _read_body(self) -> bytes:
-        length = self.headers.get("content-length")
-        if length is not None:
-            return self.rfile.read(int(length))
-        if "chunked" in self.headers.get("transfer-encoding", "").lower():
-            pieces = []
-            while size := int(self.rfile.readline().split(b";", 1)[0].strip() or b"0", 16):
-                pieces.append(self.rfile.read(size))
-                self.rfile.readline()
-            while self.rfile.readline() not in (b"\r\n", b"\n", b""):
-                pass
-            return b"".join(pieces)
-        return b""

@@ -35,6 +35,8 @@ from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import padding, rsa
 
+from replay._request_body import read_request_body
+
 _ORIGINAL_CONNECTION = HTTPConnection
 _HOP_BY_HOP = frozenset({"connection", "keep-alive", "transfer-encoding", "content-length", "host"})
 _UPLOAD_ID = re.compile(r"upload_id=([^&\s\"]+)")
@@ -88,18 +90,7 @@ class _Handler(BaseHTTPRequestHandler):
         self.server.owner.serve(self)
 
     def read_body(self) -> bytes:
-        length = self.headers.get("content-length")
-        if length is not None:
-            return self.rfile.read(int(length))
-        if "chunked" in self.headers.get("transfer-encoding", "").lower():
-            pieces = []
-            while size := int(self.rfile.readline().split(b";", 1)[0].strip() or b"0", 16):
-                pieces.append(self.rfile.read(size))
-                self.rfile.readline()
-            while self.rfile.readline() not in (b"\r\n", b"\n", b""):
-                pass
-            return b"".join(pieces)
-        return b""
+        return read_request_body(self)
 
     def answer(self, status: int, headers: list[tuple[str, str]], body: bytes) -> bytes:
         self.send_response(status)
