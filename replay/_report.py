@@ -55,12 +55,12 @@ def summary_lines(report: Report, root: Path) -> list[str]:
     recorded = sum(o.recorded for o in outcomes)
     new = sum(o.is_new for o in outcomes)
     changed = sum(o.is_changed for o in outcomes)
-    unplayed = [o for o in outcomes if o.unplayed]
+    unplayed = _unplayed(outcomes)
     missed = [o for o in outcomes if o.missed]
     lines = [
         f"genai-replay: {_count(len(cassettes), 'cassette')}; {replayed} interactions replayed, "
         f"{recorded} recorded ({new} new cassettes, {changed} changed), "
-        f"{sum(o.unplayed for o in unplayed)} unplayed, {sum(o.missed for o in missed)} missing"
+        f"{sum(unplayed.values())} unplayed, {sum(o.missed for o in missed)} missing"
     ]
     if missed:
         lines.append(
@@ -73,7 +73,7 @@ def summary_lines(report: Report, root: Path) -> list[str]:
             f"genai-replay: interactions never played in {_count(len(unplayed), 'cassette')}; "
             "re-record them with --genai-replay-mode=all:"
         )
-        lines.extend(f"  {_shown(o.path, root)} ({o.unplayed} unplayed)" for o in unplayed)
+        lines.extend(f"  {_shown(path, root)} ({count} unplayed)" for path, count in unplayed.items())
     if report.unused:
         lines.append(
             f"genai-replay: {_count(len(report.unused), 'unused cassette')} (no test in this run uses "
@@ -81,6 +81,24 @@ def summary_lines(report: Report, root: Path) -> list[str]:
         )
         lines.extend(f"  {_shown(path, root)}" for path in sorted(report.unused))
     return lines
+
+
+def _unplayed(outcomes: list[Outcome]) -> dict[Path, int]:
+    """Count, per cassette, the interactions no test played; tests sharing one each play part of it."""
+    by_path: dict[Path, list[Outcome]] = {}
+    for outcome in outcomes:
+        by_path.setdefault(outcome.path, []).append(outcome)
+    counts: dict[Path, int] = {}
+    for path, group in by_path.items():
+        sizes = {o.interactions for o in group if o.interactions}
+        if len(sizes) == 1:  # the same cassette everywhere: what none of the tests played
+            played = set().union(*(o.played for o in group if o.interactions))
+            count = sizes.pop() - len(played)
+        else:  # none replayed from it, or it changed during the run: the least any test left
+            count = min(o.unplayed for o in group)
+        if count:
+            counts[path] = count
+    return counts
 
 
 def _count(number: int, noun: str) -> str:

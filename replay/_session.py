@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -55,6 +55,10 @@ class Outcome:
     missed: int = 0
     is_new: bool = False
     is_changed: bool = False
+    interactions: int = 0
+    """How many interactions the replayed cassette held (0 when nothing was replayed from one)."""
+    played: list[int] = field(default_factory=list)
+    """Which of them this test played: tests sharing a cassette each play part of it."""
 
 
 class Session:
@@ -215,6 +219,8 @@ class Session:
                 self.recorder.save()
         if self.player is not None:
             self.outcome.unplayed = len(self.player.unplayed)
+            self.outcome.interactions = len(self.player.cassette.interactions)
+            self.outcome.played = sorted(set(self.player.played))
         return self.outcome
 
     def _note_progress(self, body: Body) -> None:

@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
+
+from replay._config import Mode
+from replay._report import Report, summary_lines
+from replay._session import Outcome
 
 TESTS = """
 import os
@@ -77,3 +83,22 @@ def test_nothing_is_printed_when_no_test_uses_the_fixture(downstream: pytest.Pyt
     result = downstream.runpytest()
     result.assert_outcomes(passed=1)
     result.stdout.no_fnmatch_line("genai-replay: *")
+
+
+def test_tests_sharing_a_cassette_count_only_what_none_of_them_played(tmp_path: Path) -> None:
+    shared, alone = tmp_path / "shared.json", tmp_path / "alone.json"
+    worker = Report(
+        [
+            Outcome(shared, Mode.NONE, replayed=2, unplayed=2, interactions=5, played=[0, 1]),
+            Outcome(alone, Mode.NONE, replayed=1, unplayed=1, interactions=2, played=[0]),
+        ]
+    )
+    report = Report([Outcome(shared, Mode.NONE, replayed=2, unplayed=3, interactions=5, played=[1, 3])])
+    report.merge_json(worker.to_json())  # as from an xdist worker
+
+    lines = summary_lines(report, tmp_path)
+
+    assert lines[0].endswith(
+        "5 interactions replayed, 0 recorded (0 new cassettes, 0 changed), 3 unplayed, 0 missing"
+    )
+    assert lines[2:] == ["  shared.json (2 unplayed)", "  alone.json (1 unplayed)"]
