@@ -67,10 +67,14 @@ class Replayed:
             raise self._cut
 
     def close(self) -> None:
-        """Nothing to release."""
+        """Release the blob file a body left half-read was being sent from."""
+        close = getattr(self._chunks, "close", None)
+        if close is not None:
+            close()
 
     async def aclose(self) -> None:
-        """Nothing to release."""
+        """Release the blob file a body left half-read was being sent from."""
+        self.close()
 
 
 Done = Callable[["bytes | Blob", list[float], "str | None"], None]
@@ -103,32 +107,52 @@ class Tee:
         self._chunks: list[bytes] = []
         self._arrivals: list[float] = []
         self._cut: str | None = None
+        self._is_lost = False
         self._is_started = False
         self._finished = False
 
+    # Only a failure of the real stream is the answer breaking off. One in keeping the copy (a full
+    # disk under the staging folder) is ours: it is raised as it is, and the exchange, whose copy is
+    # incomplete, is never handed to the recorder (it stays pending, and is not saved).
+
     def __iter__(self) -> Iterator[bytes]:
         self._is_started = True
-        try:
-            for chunk in self._inner:
-                self._keep(chunk)
-                yield chunk
-        except Exception as exc:
-            self._cut = cut_reason(exc)
-            raise
+        chunks = iter(self._inner)
+        while True:
+            try:
+                chunk = next(chunks)
+            except StopIteration:
+                break
+            except Exception as exc:
+                self._cut = cut_reason(exc)
+                raise
+            self._keep(chunk)
+            yield chunk
         self._finish()
 
     async def __aiter__(self) -> AsyncIterator[bytes]:
         self._is_started = True
-        try:
-            async for chunk in self._inner:
-                self._keep(chunk)
-                yield chunk
-        except Exception as exc:
-            self._cut = cut_reason(exc)
-            raise
+        chunks = aiter(self._inner)
+        while True:
+            try:
+                chunk = await anext(chunks)
+            except StopAsyncIteration:
+                break
+            except Exception as exc:
+                self._cut = cut_reason(exc)
+                raise
+            self._keep(chunk)
+            yield chunk
         self._finish()
 
     def _keep(self, chunk: bytes) -> None:
+        try:
+            self._hold(chunk)
+        except Exception:
+            self._is_lost = True  # the copy is incomplete: nothing is handed to the recorder
+            raise
+
+    def _hold(self, chunk: bytes) -> None:
         if self._writer is not None:
             self._writer.write(chunk)
             return
@@ -170,7 +194,10 @@ class Tee:
     def _finish(self) -> None:
         if not self._finished:
             self._finished = True
-            if self._writer is not None:
+            if self._is_lost:
+                if self._writer is not None:
+                    self._writer.discard()
+            elif self._writer is not None:
                 self._done(self._writer.blob(), [], self._cut)
             else:
                 self._done(b"".join(self._chunks), event_times(self._chunks, self._arrivals), self._cut)

@@ -407,14 +407,14 @@ def _body_from_json(value: JSON, blobs: Path) -> Body:
             raise _MalformedError("a base64 body does not decode") from None
     if "blob" in body:
         blob = _checked_blob(_object(body["blob"], "blob"), blobs)
-        if blob.size <= LAZY_BLOB:
-            return Body(BodyKind.BYTES, data=blob.read())
+        if isinstance(blob, bytes):
+            return Body(BodyKind.BYTES, data=blob)
         return Body(BodyKind.BYTES, blob=blob)
     raise _MalformedError(f"unknown body form with keys {sorted(body)}")
 
 
-def _checked_blob(ref: JSONObject, blobs: Path) -> Blob:
-    """Return the blob `ref` names, once its file is found to have that hash and size."""
+def _checked_blob(ref: JSONObject, blobs: Path) -> Blob | bytes:
+    """Return the blob `ref` names (its bytes, when small), once its file has that hash and size."""
     digest, size = ref.get("sha256"), ref.get("size")
     # The digest names a file: anything but 64 hex digits could point outside the blob folder.
     if not isinstance(digest, str) or not _DIGEST.fullmatch(digest) or type(size) is not int or size < 0:
@@ -424,17 +424,20 @@ def _checked_blob(ref: JSONObject, blobs: Path) -> Blob:
     blob = Blob(blobs / digest, digest, size)
     hashed = hashlib.sha256()
     length = 0
+    held = []
     try:
         for piece in blob.chunks():
             hashed.update(piece)
             length += len(piece)
+            if size <= LAZY_BLOB:
+                held.append(piece)
     except FileNotFoundError:
         raise _MalformedError(f"blob {digest} ({size} bytes) is missing from {blobs}") from None
     except OSError as exc:
         raise _MalformedError(f"blob {digest} cannot be read: {exc}") from None
     if length != size or hashed.hexdigest() != digest:
         raise _MalformedError(f"blob {digest} does not match its hash and size (corrupted)")
-    return blob
+    return b"".join(held) if size <= LAZY_BLOB else blob
 
 
 def _message_to_json(

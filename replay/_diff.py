@@ -44,7 +44,7 @@ def differences(recorded: Request, new: Request) -> list[str]:
 def _comparable(request: Request) -> JSON:
     if request.body.kind is BodyKind.JSON:
         return normalise_keys(request.body.json)
-    return {"<body bytes>": len(request.body.to_bytes())}
+    return {"<body bytes>": request.body.size}
 
 
 def _path(path: object) -> str:

@@ -12,7 +12,7 @@ import threading
 from dataclasses import replace
 from pathlib import Path
 
-from replay._cassette import Body, BodyKind, Cassette, Interaction, Request, Response
+from replay._cassette import BLOB_THRESHOLD, Body, BodyKind, Cassette, Interaction, Request, Response
 from replay._diff import closest, differences
 from replay._errors import NoMatchError
 from replay._matchers import MatchOptions, request_key
@@ -156,8 +156,8 @@ class Player:
 def _sent_forms(body: Body) -> tuple[bytes, ...]:
     """The bytes clients send for a recorded body: compact JSON (httpx, genai_min) or, for JSON,
     Python's default ``json.dumps`` form too (the official SDK's)."""
-    if body.kind is not BodyKind.JSON:
-        return (body.wire,)
+    if body.kind is not BodyKind.JSON or len(body.wire) > BLOB_THRESHOLD:
+        return (body.wire,)  # a large body (inline media) is not held twice: it takes the parsed path
     return (body.wire, json.dumps(body.json).encode())
 
 

@@ -136,7 +136,7 @@ class Recorder:
         With `extend`, what other processes saved to the cassette since `previous` was read is kept,
         before the new interactions.
         """
-        with _folder_lock(self.path.parent):
+        with _folder_lock(self.path.parent) if self.extend else contextlib.nullcontext():
             if self.extend:
                 self._catch_up()
             cassette = self.cassette()
@@ -152,7 +152,9 @@ class Recorder:
         blobs = self.path.parent / BLOB_DIR
         with self._lock:
             self._slots = [_moved(s, blobs) if isinstance(s, Interaction) else s for s in self._slots]
-        self.staging.close()
+            is_idle = not any(isinstance(s, Pending) for s in self._slots)
+        if is_idle:  # an exchange under way may still be writing, or waiting on, a staged file
+            self.staging.close()
 
     def _catch_up(self) -> None:
         """Make the cassette on disk, as another process may have saved it since, the one to add to."""
@@ -218,7 +220,9 @@ def _folder_lock(folder: Path) -> Iterator[None]:
     folder.mkdir(parents=True, exist_ok=True)
     descriptor = os.open(folder, os.O_RDONLY)
     try:
-        fcntl.flock(descriptor, fcntl.LOCK_EX)
+        # A file system without locks (some NFS and FUSE mounts) raises: then as on Windows.
+        with contextlib.suppress(OSError):
+            fcntl.flock(descriptor, fcntl.LOCK_EX)
         yield
     finally:
         os.close(descriptor)  # closing releases the lock

@@ -39,15 +39,15 @@ class BlobWriter:
         self._hash.update(piece)
         self._size += len(piece)
 
+    def discard(self) -> None:
+        """Close and remove the file: what it holds is incomplete."""
+        self._handle.close()
+        self._path.unlink(missing_ok=True)
+
     def blob(self) -> Blob:
         """Close the file and return the blob it now holds."""
         self._handle.close()
         return Blob(self._path, self._hash.hexdigest(), self._size)
-
-    def discard(self) -> None:
-        """Close and remove the file: the body is not kept after all."""
-        self._handle.close()
-        self._path.unlink(missing_ok=True)
 
 
 class Staging:

@@ -41,11 +41,10 @@ class _Bridge:
 
     def can_play_response_for(self, vcr_request: Any) -> bool:
         """Ask the session; keep its answer on the request for `play_response`."""
-        body = vcr_request.body
-        content = body.encode("utf-8") if isinstance(body, str) else body or b""
+        content = _content(vcr_request)
         answer = self.session.answer_wire(vcr_request.method, vcr_request.uri, content)
         if answer is None:
-            answer = self.session.lookup(_to_request(vcr_request))
+            answer = self.session.lookup(_to_request(vcr_request, content))
         if answer is None:
             return False
         setattr(vcr_request, _ANSWER, answer)
@@ -66,7 +65,7 @@ class _Bridge:
 
     def append(self, vcr_request: Any, vcr_response: Mapping[str, Any]) -> None:
         """Hand an exchange that was sent for real to the session for recording."""
-        self.session.record(_to_request(vcr_request), _to_response(vcr_response))
+        self.session.record(_to_request(vcr_request, _content(vcr_request)), _to_response(vcr_response))
 
     def find_requests_with_most_matches(self, vcr_request: Any) -> list[Any]:
         """Have aiohttp's redirect following look the next hop up through `can_play_response_for`."""
@@ -109,14 +108,28 @@ def intercepting(session: Session) -> Iterator[None]:
         yield
 
 
-def _to_request(vcr_request: Any) -> Request:
+def _content(vcr_request: Any) -> bytes:
+    """Return a vcrpy request's body as bytes, whether the client sent bytes, text, a file or an iterator."""
+    body = getattr(vcr_request, "body_bytes", None)  # vcrpy 8: joined already
+    if body is None:
+        body = vcr_request.body
+    if body is None:
+        return b""
+    if isinstance(body, str):
+        return body.encode("utf-8")
+    if isinstance(body, bytes | bytearray | memoryview):
+        return bytes(body)
+    if hasattr(body, "read"):
+        data: bytes = body.read()
+        return data
+    return b"".join(body)
+
+
+def _to_request(vcr_request: Any, content: bytes) -> Request:
     headers = _header_pairs(vcr_request.headers)
     content_type = next((v for k, v in headers if k.lower() == "content-type"), "")
-    body = vcr_request.body
-    if isinstance(body, str):
-        body = body.encode("utf-8")
     return Request(
-        vcr_request.method.upper(), vcr_request.uri, headers, Body.from_bytes(body or b"", content_type)
+        vcr_request.method.upper(), vcr_request.uri, headers, Body.from_bytes(content, content_type)
     )
 
 

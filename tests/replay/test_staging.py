@@ -7,8 +7,19 @@ import stat
 from pathlib import Path
 
 import httpx
+import pytest
 
-from replay._cassette import BLOB_DIR, CHUNK, LAZY_BLOB, Body, BodyKind, Meta, load_cassette
+from replay._cassette import (
+    BLOB_DIR,
+    CHUNK,
+    LAZY_BLOB,
+    Body,
+    BodyKind,
+    Meta,
+    Request,
+    Response,
+    load_cassette,
+)
 from replay._httpx import RecordingTransport, ReplayTransport
 from replay._player import Player
 from replay._recorder import Recorder
@@ -36,7 +47,7 @@ def test_small_and_textual_bodies_stay_in_memory() -> None:
     assert staging.spill(text) is text
 
 
-def test_a_writer_hashes_as_it_goes_and_a_discarded_one_leaves_nothing() -> None:
+def test_a_writer_hashes_as_it_goes() -> None:
     staging = Staging()
     writer = staging.writer()
     for piece in (b"ab", b"", b"cd"):
@@ -44,10 +55,7 @@ def test_a_writer_hashes_as_it_goes_and_a_discarded_one_leaves_nothing() -> None
     blob = writer.blob()
     assert (blob.size, blob.read()) == (4, b"abcd")
     assert blob.sha256 == Body(BodyKind.BYTES, data=b"abcd").sha256
-    other = staging.writer()
-    other.write(b"unwanted")
-    other.discard()
-    assert sorted(p.name for p in blob.path.parent.iterdir()) == [blob.path.name]
+    assert [p.name for p in blob.path.parent.iterdir()] == [blob.path.name]
     staging.close()
 
 
@@ -120,3 +128,41 @@ def test_replaying_sends_a_large_blob_in_pieces_read_from_its_file(tmp_path: Pat
         pieces = list(response.iter_raw())
     assert b"".join(pieces) == video
     assert max(map(len, pieces)) <= CHUNK < len(video)
+
+
+def test_saving_while_an_exchange_is_under_way_keeps_its_staged_body(tmp_path: Path) -> None:
+    chunk = os.urandom(2 * LAZY_BLOB)
+    recorder = Recorder(tmp_path / "c.json")
+    first = recorder.start(
+        Request("POST", VIDEO_URL, (), Body(BodyKind.BYTES, data=b"\x02" * (LAZY_BLOB + 1)))
+    )
+    recorder.finish(first, Response(200))
+    under_way = recorder.start(Request("POST", VIDEO_URL, (), Body(BodyKind.BYTES, data=chunk)))
+    recorder.save()  # the upload under way is not saved yet, and its staged body must stay
+
+    recorder.finish(under_way, Response(200))
+    recorder.save()
+
+    saved = load_cassette(tmp_path / "c.json").interactions
+    assert [i.request.body.content for i in saved] == [b"\x02" * (LAZY_BLOB + 1), chunk]
+
+
+def test_a_failure_to_stage_is_raised_as_ours_and_the_incomplete_copy_is_never_recorded(
+    tmp_path: Path,
+) -> None:
+    from replay._bodies import Tee
+    from replay._staging import BlobWriter
+
+    class FullDisk(BlobWriter):
+        def write(self, piece: bytes) -> None:
+            raise OSError(28, "No space left on device")
+
+    finished: list[object] = []
+    inner = httpx.ByteStream(b"\x00" * (LAZY_BLOB + 1))
+    tee = Tee(inner, lambda *args: finished.append(args), stage=lambda: FullDisk(tmp_path / "staged"))
+
+    with pytest.raises(OSError, match="No space left"):
+        list(tee)
+    tee.close()
+    assert finished == []  # not handed over as a whole answer, nor as one that broke off
+    assert not (tmp_path / "staged").exists()
