@@ -13,7 +13,7 @@ import contextlib
 import itertools
 import re
 import time
-from collections.abc import AsyncIterator, Callable, Iterable, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
 from typing import Any
 
 from replay._cassette import LAZY_BLOB, Blob, Body, BodyKind
@@ -30,13 +30,7 @@ class Replayed:
     """
 
     def __init__(self, body: Body, pace: float | str, cut: Exception | None = None) -> None:
-        self._chunks: Iterable[bytes]
-        if body.kind is BodyKind.SSE:
-            self._chunks = [Body(BodyKind.SSE, events=(e,)).to_bytes() for e in body.events]
-        elif body.blob is not None:
-            self._chunks = body.chunks()  # read from its file piece by piece, as it is sent
-        else:
-            self._chunks = [body.wire] if body.wire else []
+        self._chunks = body.chunks()  # a blob is read from its file piece by piece, as it is sent
         if body.kind is not BodyKind.SSE:
             self._delays: list[float] = []
         elif pace == RECORDED and body.delays:

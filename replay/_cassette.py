@@ -131,7 +131,12 @@ class Body:
         return hashlib.sha256(self.wire).hexdigest()
 
     def chunks(self, size: int = CHUNK) -> Iterator[bytes]:
-        """Yield the bytes on the wire in pieces of at most `size`, streaming a blob from its file."""
+        """Yield the bytes on the wire as a replay sends them: a stream one event at a time, the rest in
+        pieces of at most `size`, a blob read from its file piece by piece."""
+        if self.kind is BodyKind.SSE:
+            for event in self.events:
+                yield Body(BodyKind.SSE, events=(event,)).to_bytes()
+            return
         if self.blob is not None:
             yield from self.blob.chunks(size)
             return

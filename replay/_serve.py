@@ -224,12 +224,7 @@ class _Handler(BaseHTTPRequestHandler):
             return
         self.send_header("transfer-encoding", "chunked")
         self.end_headers()
-        pieces = (
-            (Body(BodyKind.SSE, events=(event,)).to_bytes() for event in body.events)
-            if body.kind is BodyKind.SSE
-            else body.chunks()
-        )
-        for payload in pieces:
+        for payload in body.chunks():
             self.wfile.write(b"%x\r\n%s\r\n" % (len(payload), payload))
             self.wfile.flush()
         if response.cut:
