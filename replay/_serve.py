@@ -36,10 +36,10 @@ from genai_min._http import JSONObject
 from replay._cassette import Body, BodyKind, Cassette, Request, Response, load_cassette
 from replay._check import find_cassettes
 from replay._errors import NoMatchError
+from replay._handler import Handler
 from replay._httpx import header_bytes, response_headers
 from replay._matchers import MatchOptions
 from replay._player import Player
-from replay._request_body import read_request_body
 from replay._sanitiser import Sanitiser
 from replay.emulator import canonical_url
 
@@ -170,42 +170,15 @@ class _Server(ThreadingHTTPServer):
         self.owner = owner
 
 
-class _Handler(BaseHTTPRequestHandler):
-    protocol_version = "HTTP/1.1"
+class _Handler(Handler):
     server_version = "genai-replay-serve"
-    sys_version = ""
-    timeout = 30
     server: _Server
 
-    def setup(self) -> None:
-        super().setup()
-        # Headers and body go out in separate writes: without this, Nagle's algorithm and the
-        # client's delayed ACK add 40 ms to every answer.
-        self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-
-    def log_message(self, format: str, *args: object) -> None:
-        """Stay quiet: `CassetteServer.log` reports each answer instead."""
-
-    def do_GET(self) -> None:
-        self._serve()
-
-    def do_POST(self) -> None:
-        self._serve()
-
-    def do_PUT(self) -> None:
-        self._serve()
-
-    def do_PATCH(self) -> None:
-        self._serve()
-
-    def do_DELETE(self) -> None:
-        self._serve()
-
-    def _serve(self) -> None:
+    def serve(self) -> None:
         owner = self.server.owner
         headers = {name.lower(): value for name, value in self.headers.items()}
         try:
-            response = owner.respond(self.command, self.path, headers, read_request_body(self))
+            response = owner.respond(self.command, self.path, headers, self.read_body())
         except Exception as exc:  # a bug here must still answer, or the client sees a dropped connection
             response = _failure(exc)
         if owner.log is not None:

@@ -20,7 +20,7 @@ from types import TracebackType
 from typing import Self
 from urllib.parse import parse_qs, urlsplit
 
-from replay._request_body import read_request_body
+from replay._handler import Handler
 from replay.emulator._auth import TokenAuthority, check_credentials
 from replay.emulator._errors import StatusError, injected
 from replay.emulator._faults import FaultPlan, Faults
@@ -223,18 +223,12 @@ class _Server(ThreadingHTTPServer):
                 connection.shutdown(socket.SHUT_RDWR)
 
 
-class _Handler(BaseHTTPRequestHandler):
-    protocol_version = "HTTP/1.1"
+class _Handler(Handler):
     server_version = "genai-replay-emulator"
-    sys_version = ""
-    timeout = 30
     server: _Server
 
     def setup(self) -> None:
         super().setup()
-        # Headers and body go out in separate writes: without this, Nagle's algorithm and the
-        # client's delayed ACK add 40 ms to every answer.
-        self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
         self.server.track(self.connection, is_open=True)
 
     def finish(self) -> None:
@@ -245,26 +239,8 @@ class _Handler(BaseHTTPRequestHandler):
         finally:
             self.server.track(self.connection, is_open=False)
 
-    def log_message(self, format: str, *args: object) -> None:
-        """Stay quiet: tests read `Emulator.requests` instead."""
-
-    def do_GET(self) -> None:
-        self._serve()
-
-    def do_POST(self) -> None:
-        self._serve()
-
-    def do_PATCH(self) -> None:
-        self._serve()
-
-    def do_DELETE(self) -> None:
-        self._serve()
-
-    def do_PUT(self) -> None:
-        self._serve()
-
-    def _serve(self) -> None:
-        raw = read_request_body(self)
+    def serve(self) -> None:
+        raw = self.read_body()
         headers = {name.lower(): value for name, value in self.headers.items()}
         reply, cut_after = self.server.emulator._answer(self.command, self.path, headers, raw)
         self.send_response(reply.status)

@@ -26,7 +26,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from enum import Enum
 from http.client import HTTPConnection
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, parse_qsl, urlencode, urlsplit, urlunsplit
@@ -35,7 +35,7 @@ from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import padding, rsa
 
-from replay._request_body import read_request_body
+from replay._handler import Handler
 
 _ORIGINAL_CONNECTION = HTTPConnection
 _HOP_BY_HOP = frozenset({"connection", "keep-alive", "transfer-encoding", "content-length", "host"})
@@ -70,27 +70,11 @@ class _Server(ThreadingHTTPServer):
     owner: Any
 
 
-class _Handler(BaseHTTPRequestHandler):
-    protocol_version = "HTTP/1.1"
+class _Handler(Handler):
     server: _Server
 
-    def log_message(self, format: str, *args: object) -> None:
-        """Stay quiet."""
-
-    def do_GET(self) -> None:
+    def serve(self) -> None:
         self.server.owner.serve(self)
-
-    def do_POST(self) -> None:
-        self.server.owner.serve(self)
-
-    def do_PUT(self) -> None:
-        self.server.owner.serve(self)
-
-    def do_DELETE(self) -> None:
-        self.server.owner.serve(self)
-
-    def read_body(self) -> bytes:
-        return read_request_body(self)
 
     def answer(self, status: int, headers: list[tuple[str, str]], body: bytes) -> bytes:
         self.send_response(status)
