@@ -13,9 +13,9 @@ break.
 Re-recording is quiet: when the interactions come out identical to the cassette already on disk, its
 recording time is kept, so the file stays byte-identical.
 
-Several processes (pytest-xdist workers) may record into one cassette at once. Saves to a folder
-take turns under an exclusive lock on the folder, and a recorder that adds to a cassette (`extend`)
-first adopts what others saved since it read the cassette, so no process's interactions are lost;
+Several processes (pytest-xdist workers) may record into one cassette at once. Saves that add to a
+cassette (`extend`), or that create one, take turns under an exclusive lock on the folder, and
+first adopt what others saved since the recording began, so no process's interactions are lost;
 an interaction another process has already recorded for the same request is not added twice.
 """
 
@@ -134,10 +134,12 @@ class Recorder:
         """Scan for credentials and write the cassette atomically; raise and write nothing on a find.
 
         With `extend`, what other processes saved to the cassette since `previous` was read is kept,
-        before the new interactions.
+        before the new interactions; so is what another process saved to a cassette that did not
+        exist when this recording began (tests on two xdist workers sharing a new cassette).
         """
-        with _folder_lock(self.path.parent) if self.extend else contextlib.nullcontext():
-            if self.extend:
+        is_shared = self.extend or self.previous is None
+        with _folder_lock(self.path.parent) if is_shared else contextlib.nullcontext():
+            if is_shared:
                 self._catch_up()
             cassette = self.cassette()
             save_clean(cassette, self.path, self.secrets)
@@ -180,6 +182,7 @@ class Recorder:
                     theirs.remove(key)
                     self._dropped.add(position)
         self.previous = on_disk
+        self.extend = True  # what others saved stays, with ours after it
 
 
 def _moved(interaction: Interaction, blobs: Path) -> Interaction:

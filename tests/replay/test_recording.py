@@ -384,3 +384,20 @@ def test_streams_can_keep_and_replay_their_original_pace(
         )
     )
     assert slept == []  # by default a replayed stream is sent at once
+
+
+def test_two_recorders_creating_one_cassette_keep_both_recordings(tmp_path: Path) -> None:
+    # Two xdist workers run tests that share a cassette nobody has recorded yet.
+    path = tmp_path / "shared.json"
+    first, second = recorder(path), recorder(path)
+    for rec, question in ((first, "stressed"), (second, "drawer"), (second, "stressed")):
+        t = gemini(RecordingTransport(rec, inner=httpx.MockTransport(echo)))
+        models.generate_content(t, model=MODEL, contents=question)
+
+    first.save()
+    second.save()  # finds the cassette the first one saved meanwhile
+
+    asked = [i.request.body.json["contents"][0]["parts"][0]["text"] for i in load_cassette(path).interactions]
+    assert asked == ["stressed", "drawer"]  # the second's "stressed" was already recorded by the first
+    second.save()  # saving again changes nothing
+    assert len(load_cassette(path).interactions) == 2
