@@ -11,9 +11,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from genai_min._errors import ConfigError
+from genai_min._hosts import GEMINI_URL, VERTEX_GLOBAL_URL, vertex_host
 
-GEMINI_BASE_URL = "https://generativelanguage.googleapis.com/"
-VERTEX_GLOBAL_BASE_URL = "https://aiplatform.googleapis.com/"
+GEMINI_BASE_URL = f"{GEMINI_URL}/"
+VERTEX_GLOBAL_BASE_URL = f"{VERTEX_GLOBAL_URL}/"
 
 # v1beta (Gemini) and v1beta1 (Vertex) carry every part of the surface we cover: files, caches,
 # tuning and response schemas. The official SDK 3.x moved Gemini's default to v1; pass
@@ -126,12 +127,8 @@ def resolve_endpoint(
 
 
 def vertex_base_url(location: str) -> str:
-    """Return the service host for a Vertex AI location: regional, multi-region or global."""
-    if location == "global":
-        return VERTEX_GLOBAL_BASE_URL
-    if location in ("us", "eu"):
-        return f"https://aiplatform.{location}.rep.googleapis.com/"
-    return f"https://{location}-aiplatform.googleapis.com/"
+    """Return the base URL for a Vertex AI location: regional, multi-region or global."""
+    return f"https://{vertex_host(location)}/"
 
 
 def _with_slash(url: str) -> str:

@@ -4,7 +4,7 @@ Clients that build themselves (`genai.Client()`, `genai_min.Transport()`) read t
 credentials and base URL from the environment. While replaying, a test needs no real credentials:
 missing ones are filled with fakes (an API key, and an ``authorized_user`` application-default
 credentials file whose token refresh the session answers with a fake token). While recording
-against the emulator, the base URLs and credentials point at it. `environment` sets and restores.
+against the emulator, credentials it takes fill the same gaps. `environment` sets and restores.
 """
 
 from __future__ import annotations
@@ -14,20 +14,12 @@ import os
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Protocol
 
 FAKE_API_KEY = "genai-replay-fake-api-key"
 FAKE_PROJECT = "genai-replay-project"
 FAKE_LOCATION = "us-central1"
 _KEY_VARIABLES = ("GOOGLE_API_KEY", "GEMINI_API_KEY")
 _ADC_VARIABLE = "GOOGLE_APPLICATION_CREDENTIALS"
-
-
-class HasUrl(Protocol):
-    """An emulator: what this module needs of it."""
-
-    @property
-    def url(self) -> str: ...
 
 
 def has_credentials(environ: Mapping[str, str] | None = None) -> bool:
@@ -68,20 +60,15 @@ def replay_variables(folder: Path, environ: Mapping[str, str] | None = None) -> 
     return values
 
 
-def emulator_variables(
-    emulator: HasUrl, adc_file: Path, environ: Mapping[str, str] | None = None
-) -> dict[str, str | None]:
-    """Return the variables that point the official SDK and genai_min at `emulator`.
+def emulator_variables(adc_file: Path, environ: Mapping[str, str] | None = None) -> dict[str, str | None]:
+    """Return the credentials to give clients while recording against the emulator.
 
-    `adc_file` holds service-account credentials whose token endpoint is the emulator's
-    (`replay.emulator.service_account_info`). A key, project and location already set are kept.
+    `adc_file` holds service-account credentials the emulator's token endpoint takes
+    (`replay.emulator.service_account_info`). A key, project and location already set are kept. No
+    base URL is set: the session routes requests to Google's hosts to the emulator by their host.
     """
     env = os.environ if environ is None else environ
-    values: dict[str, str | None] = {
-        "GOOGLE_GEMINI_BASE_URL": emulator.url,
-        "GOOGLE_VERTEX_BASE_URL": emulator.url,
-        _ADC_VARIABLE: str(adc_file),
-    }
+    values: dict[str, str | None] = {_ADC_VARIABLE: str(adc_file)}
     if not any(env.get(name) for name in _KEY_VARIABLES):
         values["GOOGLE_API_KEY"] = "emulator-key"
     if not env.get("GOOGLE_CLOUD_PROJECT"):

@@ -20,7 +20,7 @@ from replay._cassette import Interaction, Request
 from replay._config import Mode
 from replay._environment import FAKE_API_KEY, environment, replay_variables
 from replay._guards import SkippedSleeps, blocking_network, skipping_sleeps
-from replay._httpx import ReplayTransport
+from replay._httpx import SessionTransport
 from replay._session import Session
 from replay._vcr import intercepting
 
@@ -35,9 +35,8 @@ class GenaiReplay:
     recorded and replayed too; `transport()` and `http_options()` only make the fast path explicit.
     """
 
-    def __init__(self, session: Session, *, upstream_url: str | None = None) -> None:
+    def __init__(self, session: Session) -> None:
         self._session = session
-        self._upstream_url = upstream_url
         self.skipped_sleeps = SkippedSleeps()
         self._transports: list[genai_min.Transport] = []
 
@@ -49,6 +48,7 @@ class GenaiReplay:
     @property
     def cassette_path(self) -> Path:
         """The cassette file this test reads and writes."""
+        assert self._session.path is not None, "a test's session always has its cassette's path"
         return self._session.path
 
     @property
@@ -69,16 +69,16 @@ class GenaiReplay:
     def transport(self, **kwargs: Any) -> genai_min.Transport:
         """Build a `genai_min.Transport` for this mode; keyword arguments go to its constructor.
 
-        Replaying, it answers from the cassette without a socket and needs no real key. Otherwise
-        it sends for real (to the emulator when recording against it) and is recorded. Its sync
-        client is closed when the test ends.
+        It talks to the test's cassette directly in every mode. Replaying, it answers without a
+        socket and needs no real key. Recording, it sends for real (to the emulator when recording
+        against it) and records each exchange as it passes, so a stream reaches the test event by
+        event and ``timing=True`` keeps its delays. Its sync client is closed when the test ends.
         """
-        if self._session.is_replay_only:
-            replaying = ReplayTransport(self._session)
-            kwargs.setdefault("transport", replaying)
-            kwargs.setdefault("async_transport", replaying)
-            if not kwargs.get("vertexai") and not kwargs.get("api_key"):
-                kwargs["api_key"] = FAKE_API_KEY
+        passing = SessionTransport(self._session)
+        kwargs.setdefault("transport", passing)
+        kwargs.setdefault("async_transport", passing)
+        if self._session.is_replay_only and not kwargs.get("vertexai") and not kwargs.get("api_key"):
+            kwargs["api_key"] = FAKE_API_KEY
         transport = genai_min.Transport(**kwargs)
         self._transports.append(transport)
         return transport
@@ -91,18 +91,17 @@ class GenaiReplay:
     def http_options(self, **kwargs: Any) -> types.HttpOptions:
         """Build the official SDK's `HttpOptions` for this mode; keyword arguments are its fields.
 
+        The SDK's httpx2 clients then talk to the cassette directly, as `transport()` does.
+
         >>> client = genai.Client(api_key="any", http_options=genai_replay.http_options())
         """
         from google.genai import types
 
-        if self._session.is_replay_only:
-            from replay.httpx2 import ReplayTransport as Replay2Transport
+        from replay.httpx2 import _SessionTransport
 
-            replaying = Replay2Transport(self._session)
-            kwargs.setdefault("client_args", {"transport": replaying})
-            kwargs.setdefault("async_client_args", {"transport": replaying})
-        elif self._upstream_url is not None:
-            kwargs.setdefault("base_url", self._upstream_url)
+        passing = _SessionTransport(self._session)
+        kwargs.setdefault("client_args", {"transport": passing})
+        kwargs.setdefault("async_client_args", {"transport": passing})
         return types.HttpOptions(**kwargs)
 
     def assert_all_played(self) -> None:
@@ -130,17 +129,17 @@ def running(
     session: Session,
     *,
     scratch: Path,
-    upstream_url: str | None = None,
     upstream_variables: dict[str, str | None] | None = None,
 ) -> Iterator[GenaiReplay]:
     """Set a test up for its mode, yield its `GenaiReplay`, then save the cassette as the mode says.
 
     Replaying: fake credentials fill what the environment lacks, sockets beyond 127.0.0.1 are
-    refused. Recording against the emulator: `upstream_variables` point clients at it. In both,
-    sleeps while an operation is under way return at once, unless the config turns that off.
-    Every mode: clients vcrpy can patch are routed to the session.
+    refused. Recording against the emulator: `upstream_variables` give clients credentials the
+    emulator takes (the session routes their requests to it by host). In both, sleeps while an
+    operation is under way return at once, unless the config turns that off. Every mode: clients
+    vcrpy can patch are routed to the session.
     """
-    replay = GenaiReplay(session, upstream_url=upstream_url)
+    replay = GenaiReplay(session)
     with ExitStack() as stack:
         if session.is_replay_only:
             stack.enter_context(environment(replay_variables(scratch)))
@@ -148,7 +147,7 @@ def running(
         elif upstream_variables:
             stack.enter_context(environment(upstream_variables))
         # The emulator's operations advance one state per poll, so its polls need no waiting either.
-        if session.config.skip_sleeps and (session.is_replay_only or upstream_variables):
+        if session.config.skip_sleeps and (session.is_replay_only or session.relay is not None):
             replay.skipped_sleeps = stack.enter_context(skipping_sleeps(lambda: session.is_waiting))
         stack.enter_context(intercepting(session))
         try:
@@ -156,4 +155,4 @@ def running(
         finally:
             replay.close()
             stack.close()
-            session.finish()
+            session.close()

@@ -11,14 +11,15 @@ from __future__ import annotations
 import json
 import shutil
 import tempfile
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from replay._config import Config, Mode, Upstream
 from replay._environment import emulator_variables, has_credentials
 from replay._fixture import GenaiReplay, running
+from replay._relay import Relay
 from replay._report import Report
 from replay._session import Session
 
@@ -34,6 +35,7 @@ class Harness:
         self._scratch: Path | None = None
         self._emulator: Emulator | None = None
         self._emulator_adc: Path | None = None
+        self._relay: Relay | None = None
 
     @property
     def scratch(self) -> Path:
@@ -45,25 +47,17 @@ class Harness:
     def session(self, path: Path, config: Config) -> Session:
         """Make the session of one cassette, pointed at the emulator when this run records against it."""
         if (config.mode.is_recording or config.mode is Mode.LIVE) and _uses_emulator(config):
-            url = self.emulator().url
-            from replay.emulator import canonical_url
-
-            canonical: Callable[[str], str] = lambda text: canonical_url(text, url)  # noqa: E731
-            return Session(path, config, recorded_against="emulator", canonical=canonical)
-        return Session(path, config)
+            return Session.for_cassette(path, config, relay=self.relay())
+        return Session.for_cassette(path, config)
 
     @contextmanager
     def running(self, session: Session) -> Iterator[GenaiReplay]:
         """Run one test's cassette (`replay._fixture.running`) and add its outcome to the report."""
-        upstream: dict[str, Any] = {}
-        if session.canonical is not None:
-            emulator = self.emulator()
-            upstream = {
-                "upstream_url": emulator.url,
-                "upstream_variables": emulator_variables(emulator, self._emulator_adc_file()),
-            }
+        variables = None
+        if session.relay is not None:
+            variables = emulator_variables(self._emulator_adc_file())
         try:
-            with running(session, scratch=self.scratch, **upstream) as replay:
+            with running(session, scratch=self.scratch, upstream_variables=variables) as replay:
                 yield replay
         finally:
             self.report.outcomes.append(session.outcome)
@@ -77,6 +71,12 @@ class Harness:
             self._emulator.__enter__()
         return self._emulator
 
+    def relay(self) -> Relay:
+        """Return the run's way to the emulator, starting it on first use."""
+        if self._relay is None:
+            self._relay = Relay(self.emulator().url)
+        return self._relay
+
     def _emulator_adc_file(self) -> Path:
         if self._emulator_adc is None:
             from replay.emulator import service_account_info
@@ -88,6 +88,9 @@ class Harness:
 
     def close(self) -> None:
         """Stop the emulator and remove the scratch folder."""
+        if self._relay is not None:
+            self._relay.close()
+            self._relay = None
         if self._emulator is not None:
             self._emulator.__exit__(None, None, None)
             self._emulator = None

@@ -29,17 +29,17 @@ from __future__ import annotations
 
 import time
 import zlib
-from dataclasses import replace
-from typing import Any, ClassVar, Protocol
+from typing import Any, ClassVar
 
 import httpx
 
 from replay._bodies import RECORDED as RECORDED
 from replay._bodies import Replayed, Tee
 from replay._cassette import Blob, Body, BodyKind, Request, Response, is_binary
-from replay._errors import NoMatchError
+from replay._direct import AsyncDirectTransport, DirectTransport
 from replay._player import Player
-from replay._recorder import Pending, Recorder
+from replay._recorder import Recorder
+from replay._session import Send, Session
 
 
 def to_request(request: Any, content: bytes) -> Request:
@@ -86,8 +86,8 @@ class _Http:
     """Where the library's exception classes are found by name (for replaying a cut)."""
     SyncByteStream: ClassVar[Any] = httpx.SyncByteStream
     AsyncByteStream: ClassVar[Any] = httpx.AsyncByteStream
-    HTTPTransport: ClassVar[Any] = httpx.HTTPTransport
-    AsyncHTTPTransport: ClassVar[Any] = httpx.AsyncHTTPTransport
+    HTTPTransport: ClassVar[Any] = DirectTransport
+    AsyncHTTPTransport: ClassVar[Any] = AsyncDirectTransport
 
 
 class _EventStream(Replayed, httpx.SyncByteStream, httpx.AsyncByteStream):
@@ -123,92 +123,48 @@ class _CassetteTransport:
         return kind(message)
 
 
-class Answering(Protocol):
-    """What a replaying transport asks: a `Player`, or a fixture's session that counts what it plays."""
+class Passing(_CassetteTransport):
+    """An httpx transport (sync and async) that hands each request to a `Session` and does what it says.
 
-    def answer_wire(self, method: str, url: str, content: bytes) -> Response | None: ...
-
-    def answer(self, request: Request) -> Response: ...
-
-
-class Replaying(_CassetteTransport):
-    """An httpx transport (sync and async) that answers from a cassette and never opens a socket.
-
-    `pace` spaces replayed stream events by that many seconds (0, the default, sends them at once);
-    ``pace="recorded"`` replays each stream with the delays recorded between its events (recorded with
-    ``Recorder(timing=True)``; a stream recorded without them is sent at once).
-
-    >>> t = genai_min.Transport(api_key="any", transport=ReplayTransport(player),
-    ...                         async_transport=ReplayTransport(player))
-    """
-
-    def __init__(self, player: Answering, *, pace: float | str = 0.0) -> None:
-        self.player = player
-        self.pace = pace
-
-    def handle_request(self, request: Any) -> Any:
-        """Answer `request` from the cassette."""
-        return self._respond(request, request.read())
-
-    async def handle_async_request(self, request: Any) -> Any:
-        """Answer `request` from the cassette."""
-        return self._respond(request, await request.aread())
-
-    def _respond(self, request: Any, content: bytes) -> Any:
-        response = self.player.answer_wire(request.method, str(request.url), content)
-        if response is None:
-            response = self.player.answer(to_request(request, content))
-        return self._build(response)
-
-
-class Recording(_CassetteTransport):
-    """An httpx transport (sync and async) that sends requests for real and records each exchange.
-
-    `inner` and `async_inner` are the real transports (by default httpx's own). Given a `player`,
-    requests it can answer are replayed and only the others are sent and recorded (recording what is
-    missing from a cassette).
+    The session answers from the cassette (the response is built here), or says where to send the
+    request: then it goes out through the real transport (`inner`, by default httpx's own), and its
+    answer passes through to the caller while being written down for the session.
     """
 
     _tee: ClassVar[type[Tee]] = _TeeStream
 
     def __init__(
-        self,
-        recorder: Recorder,
-        *,
-        inner: Any = None,
-        async_inner: Any = None,
-        player: Player | None = None,
+        self, session: Session, *, inner: Any = None, async_inner: Any = None, pace: float | str = 0.0
     ) -> None:
-        self.recorder = recorder
-        self.player = player
+        self.session = session
+        self.pace = pace
         self._inner = inner
         self._async_inner = async_inner
 
     def handle_request(self, request: Any) -> Any:
-        """Replay `request` if the player knows it; else send it and record the exchange."""
-        core = to_request(request, request.read())
-        replayed = self._replayed(core)
-        if replayed is not None:
-            return replayed
+        """Answer `request` from the cassette, or send it where the session says and record it."""
+        decision = self.session.enter(
+            request.method, str(request.url), request.headers.items(), request.read()
+        )
+        if not isinstance(decision, Send):
+            return self._build(decision)
         if self._inner is None:
             self._inner = self._http.HTTPTransport()
-        pending = self.recorder.start(core)
-        request.headers["accept-encoding"] = "identity"
-        response = self._inner.handle_request(request)
-        return self._pass_through(response, pending)
+        started = time.monotonic()
+        response = self._inner.handle_request(self._aimed(request, decision))
+        return self._pass_through(response, decision, started)
 
     async def handle_async_request(self, request: Any) -> Any:
-        """Replay `request` if the player knows it; else send it and record the exchange."""
-        core = to_request(request, await request.aread())
-        replayed = self._replayed(core)
-        if replayed is not None:
-            return replayed
+        """Answer `request` from the cassette, or send it where the session says and record it."""
+        content = await request.aread()
+        decision = self.session.enter(request.method, str(request.url), request.headers.items(), content)
+        if not isinstance(decision, Send):
+            return self._build(decision)
         if self._async_inner is None:
             self._async_inner = self._http.AsyncHTTPTransport()
-        pending = self.recorder.start(core)
-        request.headers["accept-encoding"] = "identity"
-        response = await self._async_inner.handle_async_request(request)
-        return self._pass_through(response, pending)
+        started = time.monotonic()
+        response = await self._async_inner.handle_async_request(self._aimed(request, decision))
+        return self._pass_through(response, decision, started)
 
     def close(self) -> None:
         """Close the real transport."""
@@ -220,22 +176,21 @@ class Recording(_CassetteTransport):
         if self._async_inner is not None:
             await self._async_inner.aclose()
 
-    def _replayed(self, core: Request) -> Any:
-        if self.player is None:
-            return None
-        try:
-            return self._build(self.player.answer(core))
-        except NoMatchError:
-            return None
+    def _aimed(self, request: Any, send: Send) -> Any:
+        # An uncompressed answer, so that what is recorded is what the caller reads; the Host header
+        # stays the service's when the request goes to the emulator.
+        request.headers["accept-encoding"] = "identity"
+        if send.url != str(request.url):
+            request.headers["host"] = request.url.netloc.decode("ascii")
+            request.url = type(request.url)(send.url)
+        return request
 
-    def _pass_through(self, response: Any, pending: Pending) -> Any:
+    def _pass_through(self, response: Any, send: Send, started: float) -> Any:
         status = response.status_code
         raw_headers = list(response.headers.raw)
         headers = [(name.decode("latin-1").lower(), header_text(value)) for name, value in raw_headers]
         encoding = response.headers.get("content-encoding", "identity").lower()
         content_type = response.headers.get("content-type", "")
-
-        started = time.monotonic()
 
         def done(content: bytes | Blob, event_times: list[float], cut: str | None) -> None:
             # What was read is what the caller saw: a stream the caller left early is kept as read,
@@ -244,15 +199,69 @@ class Recording(_CassetteTransport):
                 body = Body(BodyKind.BYTES, blob=content)
             else:
                 body = Body.from_bytes(decoded(content, encoding), content_type)
-            if self.recorder.timing and body.kind is BodyKind.SSE and len(event_times) == len(body.events):
-                gaps = [b - a for a, b in zip([started, *event_times], event_times, strict=False)]
-                body = replace(body, delays=tuple(round(max(g, 0.0), 3) for g in gaps))
             kept = tuple((k, v) for k, v in headers if k != "content-encoding")
-            self.recorder.finish(pending, Response(status, kept, body), cut=cut)
+            times = [t - started for t in event_times]
+            self.session.received(send, Response(status, kept, body), cut=cut, event_times=times)
 
-        stage = self.recorder.staging.writer if encoding == "identity" and is_binary(content_type) else None
+        staging = send.staging
+        stage = (
+            staging.writer
+            if staging is not None and encoding == "identity" and is_binary(content_type)
+            else None
+        )
         stream = self._tee(response.stream, done, is_drained=status >= 400, stage=stage)
         return self._http.Response(status, headers=raw_headers, stream=stream, extensions=response.extensions)
+
+
+class Replaying(Passing):
+    """An httpx transport (sync and async) that answers from a cassette and never opens a socket.
+
+    A request the cassette cannot answer raises `NoMatchError`. `pace` spaces replayed stream events
+    by that many seconds (0, the default, sends them at once); ``pace="recorded"`` replays each stream
+    with the delays recorded between its events (recorded with ``Recorder(timing=True)``; a stream
+    recorded without them is sent at once).
+
+    >>> t = genai_min.Transport(api_key="any", transport=ReplayTransport(player),
+    ...                         async_transport=ReplayTransport(player))
+    """
+
+    def __init__(self, player: Player | Session, *, pace: float | str = 0.0) -> None:
+        session = player if isinstance(player, Session) else Session.replaying(player)
+        super().__init__(session, pace=pace)
+
+    @property
+    def player(self) -> Player | None:
+        """The player answering from the cassette."""
+        return self.session.player
+
+
+class Recording(Passing):
+    """An httpx transport (sync and async) that sends requests for real and records each exchange.
+
+    `inner` and `async_inner` are the real transports (by default httpx's own). Given a `player`,
+    requests it can answer are replayed and only the others are sent and recorded (recording what is
+    missing from a cassette).
+    """
+
+    def __init__(
+        self,
+        recorder: Recorder,
+        *,
+        inner: Any = None,
+        async_inner: Any = None,
+        player: Player | None = None,
+    ) -> None:
+        super().__init__(Session.recording(recorder, player), inner=inner, async_inner=async_inner)
+
+    @property
+    def recorder(self) -> Recorder:
+        """The recorder writing the exchanges down."""
+        assert self.session.recorder is not None
+        return self.session.recorder
+
+
+class SessionTransport(Passing, httpx.BaseTransport, httpx.AsyncBaseTransport):
+    __doc__ = Passing.__doc__
 
 
 class ReplayTransport(Replaying, httpx.BaseTransport, httpx.AsyncBaseTransport):

@@ -9,7 +9,6 @@ from __future__ import annotations
 import gzip
 import json
 import os
-import re
 import zlib
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
@@ -17,6 +16,7 @@ from email.utils import parsedate_to_datetime
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from genai_min._hosts import api_version_of, backend_of_host
 from replay._cassette import Body, BodyKind, Cassette, Interaction, Meta, Request, Response
 from replay._errors import CassetteError, ReplayError, UnsupportedCassetteError
 from replay._importers._documents import read_document
@@ -32,8 +32,6 @@ FORM = "application/x-www-form-urlencoded"
 IMPORTED_AGAINST = "imported"
 """`Meta.recorded_against` of an imported cassette: genai-replay did not record it, and
 `Meta.client` ("imported from vcrpy") says which tool did."""
-
-_API_VERSION = re.compile(r"v\d+(?:(?:alpha|beta)\d*)?")
 
 
 @dataclass(frozen=True)
@@ -306,12 +304,9 @@ def _meta(foreign: Foreign) -> Meta:
     """Say what the cassette came from; backend and API version from the first Gemini or Vertex URL."""
     backend, api_version = "", ""
     for exchange in foreign.exchanges:
-        parts = urlsplit(exchange.url)
-        host = (parts.hostname or "").lower()
-        if host.endswith("aiplatform.googleapis.com") or host == "generativelanguage.googleapis.com":
-            backend = "gemini" if host == "generativelanguage.googleapis.com" else "vertex"
-            versions = [s for s in parts.path.split("/") if _API_VERSION.fullmatch(s)]
-            api_version = versions[0] if versions else ""
+        found = backend_of_host(urlsplit(exchange.url).hostname or "")
+        if found is not None:
+            backend, api_version = found, api_version_of(exchange.url) or ""
             break
     return Meta(
         recorded_against=IMPORTED_AGAINST,

@@ -15,13 +15,11 @@ from dataclasses import dataclass
 from functools import lru_cache
 from urllib.parse import parse_qsl, unquote, urlsplit
 
+from genai_min._hosts import VERTEX_GLOBAL_HOST, is_vertex_host
 from genai_min._http import JSON
 from replay._cassette import Body, BodyKind, Request
 
 _VERSION = re.compile(r"^/(?:upload/)?v1(?:alpha|beta1?|)?(?=/)")
-# Vertex AI answers on regional, multi-region and global hosts alike, and where the location matters
-# the path names it; a model path without one may be sent to any of them, so the host is not compared.
-_VERTEX_HOST = re.compile(r"^(?:[a-z0-9-]+-)?aiplatform(?:\.[a-z]+\.rep)?\.googleapis\.com$")
 IGNORED_QUERY_KEYS = frozenset({"key", "access_token", "upload_id"})
 
 
@@ -44,11 +42,17 @@ def _url_key(url: str, options: MatchOptions) -> tuple[str, str, list[tuple[str,
     path = unquote(parts.path)  # a client may escape what another sends as is: "<PROJECT>" or "%3CPROJECT%3E"
     if options.ignore_api_version:
         path = _VERSION.sub(lambda m: m.group(0).rsplit("/", 1)[0] + "/{version}", path)
-    host = "" if options.ignore_host else _VERTEX_HOST.sub("aiplatform.googleapis.com", parts.netloc.lower())
+    host = "" if options.ignore_host else _host_key(parts.netloc.lower())
     query = sorted(
         (k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if k not in IGNORED_QUERY_KEYS
     )
     return host, path, query
+
+
+def _host_key(host: str) -> str:
+    # Vertex AI answers on regional, multi-region and global hosts alike, and where the location
+    # matters the path names it; a model path without one may go to any of them.
+    return VERTEX_GLOBAL_HOST if is_vertex_host(host) else host
 
 
 def body_key(body: Body) -> str:

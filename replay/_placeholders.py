@@ -24,6 +24,7 @@ from dataclasses import dataclass, replace
 from functools import lru_cache
 from urllib.parse import urlsplit
 
+from genai_min._hosts import VERTEX_HOST_SUFFIX
 from genai_min._http import JSON
 from replay._cassette import Body, BodyKind
 
@@ -33,7 +34,7 @@ PROJECT_NUMBER = "PROJECT_NUMBER"
 """The placeholders: upper case, so they can never be a real project id or location."""
 
 _IN_PATH = re.compile(r"/projects/([A-Za-z0-9_-]+)/locations/([A-Za-z0-9_-]+)(?=/|$)")
-_HOST_SUFFIX = r"-aiplatform\.googleapis\.com"
+_HOST_SUFFIX = re.escape(VERTEX_HOST_SUFFIX)
 _HOST = re.compile(rf"^([a-z0-9-]+){_HOST_SUFFIX}$", re.IGNORECASE)
 _PLACEHOLDERS = frozenset({PROJECT, LOCATION, PROJECT_NUMBER, LOCATION.lower()})
 _NUMBER = re.compile(r"(?<=projects/)\d{6,}(?!\w)")

@@ -13,14 +13,10 @@ from dataclasses import replace
 from pathlib import Path
 
 from replay._cassette import BLOB_THRESHOLD, Body, BodyKind, Cassette, Interaction, Request, Response
-from replay._diff import closest, differences
-from replay._errors import NoMatchError
 from replay._matchers import MatchOptions, request_key
+from replay._miss import unmatched
 from replay._placeholders import Identity
 from replay._sanitiser import Sanitiser
-from replay._schemas import Violation, check_request
-
-RECORD_HINT = "re-run with --genai-replay-mode=new_episodes to record it"
 
 
 class Player:
@@ -69,25 +65,17 @@ class Player:
         key = request_key(self.sanitiser.matching(request), self.options)
         position = self._take(key)
         if position is None:
-            raise self._miss(self.sanitiser.request(request))
+            raise unmatched(self.sanitiser.request(request), self.cassette, self.path)
         return self.cassette.interactions[position]
 
-    def answer(self, request: Request) -> Response:
-        """Return the recorded response to `request`, with the caller's project and location."""
-        return self.revealed(self.play(request).response, request.url)
-
-    def answer_wire(self, method: str, url: str, content: bytes) -> Response | None:
-        """Answer a request sent byte for byte as recorded, without parsing it; else return None.
+    def play_wire(self, method: str, url: str, content: bytes) -> Interaction | None:
+        """Return the interaction recorded for exactly these bytes, without parsing them; else None.
 
         The fast path of replaying: a client replaying its own recording sends the same bytes
-        (bodies are stored as parsed JSON and rebuilt compactly, as httpx and genai_min send them).
-        None means only that the bytes differ; `answer` then decides on the normalised request.
+        (bodies are stored as parsed JSON and rebuilt compactly, as httpx and genai_min send them,
+        and the official SDK's ``json.dumps`` form is indexed too). None means only that the bytes
+        differ; `play` then decides on the normalised request.
         """
-        interaction = self.play_wire(method, url, content)
-        return None if interaction is None else self.revealed(interaction.response, url)
-
-    def play_wire(self, method: str, url: str, content: bytes) -> Interaction | None:
-        """Return the interaction recorded for exactly these bytes, or None (see `answer_wire`)."""
         by_wire = self._ready()[1]
         key = by_wire.get((method.upper(), url, content))
         position = None if key is None else self._take(key)
@@ -127,31 +115,6 @@ class Player:
         seen = set(self.played)
         return [i for i in range(len(self.cassette.interactions)) if i not in seen]
 
-    def _miss(self, request: Request) -> NoMatchError:
-        recorded = [i.request for i in self.cassette.interactions]
-        nearest = closest(request, recorded)
-        where = str(self.path) if self.path else "the cassette"
-        lines = [f"no recorded interaction in {where} matches {request.method} {request.url}"]
-        diff: list[str] = []
-        if nearest is None:
-            lines.append("the cassette is empty")
-        else:
-            diff = differences(nearest, request)
-            lines.append(f"closest recorded request: {nearest.method} {nearest.url}, which differs at:")
-            lines.extend(f"  {line}" for line in diff[:20])
-        violations = _violations(request)
-        if violations:
-            lines.append("the new request breaks the API's schema at:")
-            lines.extend(f"  {v.path or '(the body)'}: {v.message}" for v in violations[:20])
-        lines.append(RECORD_HINT)
-        return NoMatchError(
-            "\n".join(lines),
-            cassette_path=self.path,
-            request=request,
-            differences=diff,
-            violations=[f"{v.path}: {v.message}" for v in violations],
-        )
-
 
 def _sent_forms(body: Body) -> tuple[bytes, ...]:
     """The bytes clients send for a recorded body: compact JSON (httpx, genai_min) or, for JSON,
@@ -159,10 +122,3 @@ def _sent_forms(body: Body) -> tuple[bytes, ...]:
     if body.kind is not BodyKind.JSON or len(body.wire) > BLOB_THRESHOLD:
         return (body.wire,)  # a large body (inline media) is not held twice: it takes the parsed path
     return (body.wire, json.dumps(body.json).encode())
-
-
-def _violations(request: Request) -> list[Violation]:
-    """Return the schema violations of a request's JSON body ([] when it has none or no schema)."""
-    if request.body.kind is not BodyKind.JSON:
-        return []
-    return check_request(request.method, request.url, request.body.json)

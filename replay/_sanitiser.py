@@ -24,6 +24,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from urllib.parse import parse_qsl, quote, quote_plus, unquote_plus, urlencode, urlsplit, urlunsplit
 
+from genai_min._hosts import is_token_url
 from genai_min._http import JSON
 from replay._cassette import (
     BLOB_DIR,
@@ -70,14 +71,6 @@ SECRET_QUERY_KEYS = frozenset(
     {"key", "access_token", "upload_id", "x-goog-signature", "signature", "x-amz-signature", "sig"}
 )
 """Query parameters (compared in lower case) that carry a credential or grant access by themselves."""
-TOKEN_HOSTS = (
-    "oauth2.googleapis.com",
-    "accounts.google.com",
-    "www.googleapis.com/oauth2",
-    "sts.googleapis.com",
-    "iamcredentials.googleapis.com",
-    "metadata.google.internal",
-)
 TOKEN_PATHS = frozenset(
     {"/token", "/o/oauth2/token", "/oauth2/v3/token", "/oauth2/v4/token", "/v1/token", "/v1/oauthtoken"}
 )
@@ -259,9 +252,7 @@ def is_token_exchange(url: str) -> bool:
     Google's token hosts, or a token path (``/token``, ``/oauth2/v4/token``...) on any host: the
     ``token_uri`` of a key file may name a proxy, a local emulator or another universe's host.
     """
-    parts = urlsplit(url)
-    target = f"{parts.hostname or ''}{parts.path}"
-    return target.startswith(TOKEN_HOSTS) or parts.path.rstrip("/") in TOKEN_PATHS
+    return is_token_url(url) or urlsplit(url).path.rstrip("/") in TOKEN_PATHS
 
 
 def is_token_request(url: str, body: Body) -> bool:

@@ -35,6 +35,8 @@ from importlib import resources
 from typing import TYPE_CHECKING, Literal, Protocol
 from urllib.parse import parse_qs, unquote, urlsplit, urlunsplit
 
+from genai_min._hosts import backend_of_host
+
 if TYPE_CHECKING:
     from collections import deque
 
@@ -187,13 +189,8 @@ def _route(method: str, url: str) -> _Route | None:
     path = unquote(parts.path)
     segments = path.strip("/").split("/")
     version = segments[1] if segments[0] in ("upload", "download") and len(segments) > 1 else segments[0]
-    host = (parts.hostname or "").lower()
-    if host.startswith("generativelanguage."):
-        apis: tuple[Api, ...] = ("gemini",)
-    elif "aiplatform" in host:
-        apis = ("vertex",)
-    else:
-        apis = ("gemini", "vertex")
+    backend = backend_of_host(parts.hostname or "")
+    apis: tuple[Api, ...] = ("gemini", "vertex") if backend is None else (backend,)
     matches = [
         route
         for api in apis

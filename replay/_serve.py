@@ -7,7 +7,7 @@ What `genai-replay serve` runs. Routing decisions:
   the last answer are the fixture's. A request recorded by several tests gets their answers in
   that order, then the last one again.
 - A request arrives for 127.0.0.1; its URL is rebuilt on the service's canonical host (from its
-  path, as the emulator's recordings are: `replay.emulator.canonical_url`) before matching, so
+  path, as the emulator's recordings are: `genai_min._hosts.canonical_url`) before matching, so
   cassettes recorded live and against the emulator both answer. An upload URL in a recorded answer
   is pointed back at this server, so that clients send the upload here too.
 - A request that matches nothing gets HTTP 501 in the service's error envelope,
@@ -32,8 +32,9 @@ from types import TracebackType
 from typing import Self
 from urllib.parse import urlsplit, urlunsplit
 
+from genai_min._hosts import canonical_url
 from genai_min._http import JSONObject
-from replay._cassette import Body, BodyKind, Cassette, Request, Response, load_cassette
+from replay._cassette import Body, BodyKind, Cassette, Response, load_cassette
 from replay._check import find_cassettes
 from replay._errors import NoMatchError
 from replay._handler import Handler
@@ -41,7 +42,7 @@ from replay._httpx import header_bytes, response_headers
 from replay._matchers import MatchOptions
 from replay._player import Player
 from replay._sanitiser import Sanitiser
-from replay.emulator import canonical_url
+from replay._session import Session
 
 HOST = "127.0.0.1"
 MISS_STATUS = 501
@@ -73,6 +74,7 @@ class CassetteServer:
         cassettes = [load_cassette(path) for path in self.paths]
         merged = Cassette(tuple(i for cassette in cassettes for i in cassette.interactions))
         self.player = Player(merged, path=self.folder, sanitiser=sanitiser, options=options)
+        self.session = Session.replaying(self.player)
         self.log = log
         self._address = (host, port)
         self._server: _Server | None = None
@@ -121,15 +123,11 @@ class CassetteServer:
     def respond(self, method: str, target: str, headers: dict[str, str], content: bytes) -> Response:
         """Answer one request for `target` (path and query): a recorded response, or the 501 envelope."""
         url = canonical_url(self.url + target, self.url)
-        response = self.player.answer_wire(method, url, content)
-        if response is None:
-            request = Request(
-                method, url, tuple(headers.items()), Body.from_bytes(content, headers.get("content-type", ""))
-            )
-            try:
-                response = self.player.answer(request)
-            except NoMatchError as exc:
-                return _miss(exc)
+        try:
+            response = self.session.enter(method, url, headers.items(), content)
+        except NoMatchError as exc:
+            return _miss(exc)
+        assert isinstance(response, Response), "a replaying session never sends"
         return self._pointed_here(response)
 
     def _pointed_here(self, response: Response) -> Response:

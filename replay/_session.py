@@ -16,18 +16,21 @@ secrets noted for the final credential scan), and while replaying they get a har
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from urllib.parse import urlsplit
 
+from genai_min._hosts import api_version_of, backend_of, canonical_url, is_service_url
 from genai_min._http import JSONObject
 from replay._cassette import Body, BodyKind, Cassette, Interaction, Meta, Request, Response, load_cassette
 from replay._config import Config, Mode
 from replay._errors import NoMatchError
+from replay._miss import no_cassette
 from replay._player import Player
-from replay._recorder import Recorder
+from replay._recorder import Pending, Recorder
+from replay._relay import Relay
 from replay._sanitiser import Sanitiser, is_token_request
+from replay._staging import Staging
 
 FAKE_ACCESS_TOKEN = "genai-replay-fake-access-token"
 _FINISHED_STATES = ("SUCCEEDED", "FAILED", "CANCELLED", "EXPIRED", "ACTIVE")
@@ -61,47 +64,58 @@ class Outcome:
     """Which of them this test played: tests sharing a cassette each play part of it."""
 
 
-class Session:
-    """Answer, record and save the interactions of one cassette for one test.
+@dataclass(frozen=True)
+class Send:
+    """The session's instruction to an adapter: send the request to `url`, then hand the answer back.
 
-    `canonical` (when recording against the emulator) rewrites the emulator's address into the
-    service's host, in what is stored and in what is looked up.
+    `url` is the request's own URL, or the emulator's address for it (recording against the
+    emulator); the request keeps its own ``Host`` header either way. `pending` is the recording's
+    place for the exchange (None when nothing is stored: mode ``live``, or a token exchange).
+    `staging` is where a large binary answer may wait while it arrives.
+    """
+
+    url: str
+    request: Request
+    pending: Pending | None = None
+    staging: Staging | None = None
+    is_token: bool = False
+
+
+class Session:
+    """Answer, record and save the interactions of one cassette: the one way into the replay core.
+
+    Every adapter (the httpx and httpx2 transports, the vcrpy bridge, ``serve``) hands each request
+    to `enter`, which answers it from the cassette (byte-exact first, then by matching), refuses it
+    with `NoMatchError`, or tells the adapter to send it (`Send`); what comes back is handed to
+    `received`, which records it. `relay` (recording against the emulator) is where requests to
+    Google's hosts go, whatever host the client meant; `local_base` is a local address (the
+    emulator's, or ``serve``'s) whose URLs are put back on the service's host before anything else.
+    Build one with `for_cassette` (the fixture), `replaying` or `recording` (the transports).
     """
 
     def __init__(
         self,
-        path: Path,
+        path: Path | None,
         config: Config,
         *,
-        recorded_against: str = "live",
-        canonical: Callable[[str], str] | None = None,
+        player: Player | None = None,
+        recorder: Recorder | None = None,
+        sanitiser: Sanitiser | None = None,
+        existing: Cassette | None = None,
+        relay: Relay | None = None,
+        local_base: str | None = None,
     ) -> None:
         self.path = path
         self.config = config
-        self.canonical = canonical
-        self.existing: Cassette | None = load_cassette(path) if path.exists() else None
         mode = config.mode
-        self.is_replay_only = mode is Mode.NONE or (mode is Mode.ONCE and self.existing is not None)
-        self.is_recording = mode in (Mode.ALL, Mode.NEW_EPISODES) or (mode is Mode.ONCE and not self.existing)
-        sanitiser = Sanitiser(rules=config.rules)
-        self.player: Player | None = None
-        if self.is_replay_only or mode is Mode.NEW_EPISODES:
-            self.player = Player(
-                self.existing or Cassette(), path=path, sanitiser=sanitiser, options=config.match_options
-            )
-        self.recorder: Recorder | None = None
-        if self.is_recording:
-            self.recorder = Recorder(
-                path,
-                meta=Meta(recorded_against=recorded_against),
-                sanitiser=sanitiser,
-                previous=self.existing,
-                extend=mode is Mode.NEW_EPISODES,
-                canonical=canonical,
-                timing=config.timing,
-            )
-        self.sanitiser = sanitiser
-        self.outcome = Outcome(path, mode)
+        self.player = player
+        self.recorder = recorder
+        self.sanitiser = sanitiser or (player.sanitiser if player is not None else Sanitiser())
+        self.existing = existing
+        self.is_replay_only = recorder is None and mode is not Mode.LIVE
+        self.relay = relay
+        self.local_base = local_base
+        self.outcome = Outcome(path or Path(), mode)
         self._seen: list[tuple[Request, bool]] = []  # (request, whether already sanitised)
         self.played: list[Interaction] = []
         self.is_waiting = False
@@ -110,6 +124,62 @@ class Session:
         self._clients: dict[str, str] = {}
         self._lock = threading.Lock()
 
+    @classmethod
+    def for_cassette(cls, path: Path, config: Config, *, relay: Relay | None = None) -> Session:
+        """Open the session of a test's cassette at `path` in `config`'s mode.
+
+        With `relay`, what is recorded is sent to the emulator and the cassette says so.
+        """
+        existing = load_cassette(path) if path.exists() else None
+        mode = config.mode
+        is_replay_only = mode is Mode.NONE or (mode is Mode.ONCE and existing is not None)
+        is_recording = mode in (Mode.ALL, Mode.NEW_EPISODES) or (mode is Mode.ONCE and not existing)
+        sanitiser = Sanitiser(rules=config.rules)
+        player = None
+        if is_replay_only or mode is Mode.NEW_EPISODES:
+            player = Player(
+                existing or Cassette(), path=path, sanitiser=sanitiser, options=config.match_options
+            )
+        recorder = None
+        local_base = relay.url if relay is not None else None
+        if is_recording:
+            recorder = Recorder(
+                path,
+                meta=Meta(recorded_against="emulator" if relay is not None else "live"),
+                sanitiser=sanitiser,
+                previous=existing,
+                extend=mode is Mode.NEW_EPISODES,
+                canonical=(lambda text: canonical_url(text, local_base)) if local_base else None,
+                timing=config.timing,
+            )
+        return cls(
+            path,
+            config,
+            player=player,
+            recorder=recorder,
+            sanitiser=sanitiser,
+            existing=existing,
+            relay=relay,
+            local_base=local_base,
+        )
+
+    @classmethod
+    def replaying(cls, player: Player, *, local_base: str | None = None) -> Session:
+        """Answer only from `player`'s cassette; a request it cannot answer raises `NoMatchError`."""
+        return cls(
+            player.path,
+            Config(mode=Mode.NONE),
+            player=player,
+            existing=player.cassette,
+            local_base=local_base,
+        )
+
+    @classmethod
+    def recording(cls, recorder: Recorder, player: Player | None = None) -> Session:
+        """Send and record with `recorder`; with `player`, answer what it knows and record the rest."""
+        config = Config(mode=Mode.ALL if player is None else Mode.NEW_EPISODES, timing=recorder.timing)
+        return cls(recorder.path, config, player=player, recorder=recorder, sanitiser=recorder.sanitiser)
+
     @property
     def requests(self) -> list[Request]:
         """The requests asked of this session so far, sanitised as they would be stored."""
@@ -117,68 +187,101 @@ class Session:
             seen = list(self._seen)
         return [request if is_clean else self.sanitiser.request(request) for request, is_clean in seen]
 
-    def answer(self, request: Request) -> Response:
-        """Return the recorded answer to `request`; raise `NoMatchError` when there is none.
+    # -- the entry ------------------------------------------------------------------------------
 
-        What the replaying transports call; in a recording mode they are not used.
+    def enter(
+        self,
+        method: str,
+        url: str,
+        headers: Iterable[tuple[str, str]],
+        content: bytes,
+        *,
+        can_aim: bool = True,
+    ) -> Response | Send:
+        """Decide what becomes of one request: its recorded answer, or where to send it.
+
+        Raises `NoMatchError` when the mode replays only and the cassette has no answer. `can_aim`
+        says whether the adapter can send a request elsewhere than its URL; when it cannot (vcrpy's
+        clients) and the request is for the emulator, the session sends it there itself, records
+        the exchange and returns the answer.
         """
-        response = self.lookup(request)
-        if response is None:
-            raise NoMatchError(
-                f"{request.method} {_shown_url(request.url)} cannot be sent from a replaying transport "
-                f"in mode {self.config.mode.value!r}",
-                cassette_path=self.path,
-                request=request,
-                differences=[],
+        if self.local_base is not None:
+            url = canonical_url(url, self.local_base)
+        if self.player is not None:
+            interaction = self.player.play_wire(method, url, content)
+            if interaction is not None:
+                return self._served(interaction, (interaction.request, True), url)
+        pairs = tuple(headers)
+        content_type = next((v for k, v in pairs if k.lower() == "content-type"), "")
+        request = Request(method.upper(), url, pairs, Body.from_bytes(content, content_type))
+        if is_token_request(url, request.body):
+            if self.is_replay_only:
+                return _fake_token_response()
+            return self._sent(Send(self._aim(url), request, is_token=True), content, can_aim=can_aim)
+        seen = (request, False)  # sanitised only if `requests` is read: this is the replaying path
+        if self.player is not None and (self.existing is not None or not self.is_replay_only):
+            try:
+                interaction = self.player.play(request)
+            except NoMatchError:
+                if self.is_replay_only:
+                    self._note_miss(seen)
+                    raise
+            else:
+                return self._served(interaction, seen, url)
+        elif self.is_replay_only:
+            self._note_miss(seen)
+            raise no_cassette(request, self.path or Path())
+        with self._lock:
+            self._seen.append(seen)
+        send = Send(self._aim(url), request)
+        if self.recorder is not None:
+            send = replace(send, pending=self.recorder.start(request), staging=self.recorder.staging)
+        return self._sent(send, content, can_aim=can_aim)
+
+    def received(
+        self, send: Send, response: Response, *, cut: str | None = None, event_times: Sequence[float] = ()
+    ) -> None:
+        """Record the answer to a request `enter` had sent (token exchanges only feed the credential scan).
+
+        `event_times` are when each streamed event arrived (from when the request was sent), kept as
+        the stream's delays when the recording asks for timing.
+        """
+        self._note_client(send.request)
+        if send.is_token:
+            secrets = self.recorder.secrets if self.recorder is not None else None
+            clean = self.sanitiser.request(send.request, secrets)
+            self.sanitiser.response(response, clean.url, secrets)
+            return
+        if self.recorder is None or send.pending is None:
+            return
+        body = response.body
+        if self.recorder.timing and body.kind is BodyKind.SSE and 0 < len(event_times) == len(body.events):
+            gaps = [b - a for a, b in zip([0.0, *event_times], event_times, strict=False)]
+            response = replace(
+                response, body=replace(body, delays=tuple(round(max(g, 0.0), 3) for g in gaps))
             )
+        self.recorder.finish(send.pending, response, cut=cut)
+        with self._lock:
+            self.outcome.recorded += 1
+            self._note_progress(response.body)
+
+    def _sent(self, send: Send, content: bytes, *, can_aim: bool) -> Response | Send:
+        if can_aim or self.relay is None or send.url == send.request.url:
+            return send
+        response, cut = self.relay.send(send.request.method, send.request.url, send.request.headers, content)
+        self.received(send, response, cut=cut)
         return response
 
-    def lookup(self, request: Request) -> Response | None:
-        """Return the recorded answer to `request`, or None when it is to be sent for real.
+    def _aim(self, url: str) -> str:
+        """Return where a request for `url` goes: the emulator for Google's hosts when relaying."""
+        if self.relay is not None and is_service_url(url):
+            return self.relay.aim(url)
+        return url
 
-        Raises `NoMatchError` when the mode replays only and the cassette has no answer.
-        """
-        if is_token_request(self._canonical(request.url), request.body):
-            return None if not self.is_replay_only else _fake_token_response()
-        seen = (request, False)  # sanitised only if `requests` is read: this is the replaying path
-        if self.player is None:
-            with self._lock:
-                self._seen.append(seen)
-            return None
-        if self.is_replay_only and self.existing is None:
-            with self._lock:
-                self._seen.append(seen)
-                self.outcome.missed += 1
-            raise NoMatchError(
-                f"no cassette at {self.path} to answer {request.method} {_shown_url(request.url)}; "
-                "record it with --genai-replay-mode=once",
-                cassette_path=self.path,
-                request=request,
-                differences=[],
-            )
-        lookup = replace(request, url=self._canonical(request.url))
-        try:
-            interaction = self.player.play(lookup)
-        except NoMatchError:
-            with self._lock:
-                self._seen.append(seen)
-                self.outcome.missed += self.is_replay_only
-            if self.is_replay_only:
-                raise
-            return None
-        return self._served(interaction, seen, request.url)
-
-    def answer_wire(self, method: str, url: str, content: bytes) -> Response | None:
-        """Answer a request that is byte for byte a recorded one without parsing it, else None.
-
-        The replaying transports' fast path (see `Player.answer_wire`); `answer` decides the rest.
-        """
-        if self.player is None or self.canonical is not None:
-            return None
-        interaction = self.player.play_wire(method, url, content)
-        if interaction is None:
-            return None
-        return self._served(interaction, (interaction.request, True), url)
+    def _note_miss(self, seen: tuple[Request, bool]) -> None:
+        with self._lock:
+            self._seen.append(seen)
+            self.outcome.missed += 1
 
     def _served(self, interaction: Interaction, seen: tuple[Request, bool], url: str) -> Response:
         assert self.player is not None
@@ -190,24 +293,12 @@ class Session:
             self._note_progress(response.body)
         return response
 
-    def record(self, request: Request, response: Response) -> None:
-        """Store one exchange that was sent for real (token exchanges only feed the credential scan)."""
-        if is_token_request(self._canonical(request.url), request.body):
-            secrets = self.recorder.secrets if self.recorder is not None else None
-            clean = self.sanitiser.request(request, secrets)
-            self.sanitiser.response(response, clean.url, secrets)
-            return
+    def _note_client(self, request: Request) -> None:
         for name, value in request.headers:
             if name.lower() == "user-agent" and value:
                 self._clients.setdefault("client", value.split(" ", 1)[0])
-        if self.recorder is None:
-            return
-        self.recorder.finish(self.recorder.start(request), response)
-        with self._lock:
-            self.outcome.recorded += 1
-            self._note_progress(response.body)
 
-    def finish(self) -> Outcome:
+    def close(self) -> Outcome:
         """Save the cassette if this mode writes and something changed; return the outcome."""
         if self.recorder is not None and self.outcome.recorded:
             cassette = self.recorder.cassette()
@@ -233,9 +324,6 @@ class Session:
         self.is_waiting = progress or self._was_unfinished
         self._was_unfinished = progress
 
-    def _canonical(self, url: str) -> str:
-        return self.canonical(url) if self.canonical is not None else url
-
 
 def _fake_token_response() -> Response:
     body: JSONObject = {"access_token": FAKE_ACCESS_TOKEN, "expires_in": 3599, "token_type": "Bearer"}
@@ -260,16 +348,9 @@ def _progress(body: Body) -> bool | None:
 
 def _describe(cassette: Cassette, client: str) -> dict[str, str]:
     """Read backend, API version and client off what was recorded, for the cassette's metadata."""
-    hosts = {urlsplit(i.request.url).hostname or "" for i in cassette.interactions}
-    backends = sorted({"vertex" if "aiplatform" in host else "gemini" for host in hosts if host})
-    versions = sorted(
-        {
-            segment
-            for i in cassette.interactions
-            for segment in urlsplit(i.request.url).path.split("/")[1:3]
-            if segment.startswith("v1")
-        }
-    )
+    urls = [i.request.url for i in cassette.interactions]
+    backends = sorted({backend_of(url) for url in urls})
+    versions = sorted({version for url in urls if (version := api_version_of(url))})
     name, _, version = client.partition("/")
     return {
         "backend": "+".join(backends) or "gemini",
@@ -277,7 +358,3 @@ def _describe(cassette: Cassette, client: str) -> dict[str, str]:
         "client": name,
         "client_version": version,
     }
-
-
-def _shown_url(url: str) -> str:
-    return url.split("?", 1)[0]

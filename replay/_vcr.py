@@ -6,26 +6,30 @@ interceptor only: the object its patched clients consult is `_Bridge`, which spe
 cassette protocol (``can_play_response_for``, ``play_response``, ``append``) and hands every call to
 our session, so matching, sanitising and the cassette format are ours.
 
-A request the session answers is played without touching the network; one it declines is sent by
-vcrpy's patched client as usual and handed back through `append` for recording. vcrpy reads such
-a response whole before the caller sees it: recording through interception does not pass streams
-through event by event (the fixture's own transports do).
+The bridge hands each request to the session's one entry (`Session.enter`), saying it cannot aim a
+request elsewhere than its URL. A request the session answers (from the cassette, or, recording
+against the emulator, from the emulator it relayed it to) is played without touching the network;
+one it tells to be sent goes out through vcrpy's patched client as usual and comes back through
+`append` for recording. vcrpy reads such a response whole before the caller sees it: recording
+through interception does not pass streams through event by event (the fixture's own transports do).
 """
 
 from __future__ import annotations
 
 import importlib.util
+import json
 from collections.abc import Iterator, Mapping
 from contextlib import ExitStack, contextmanager
 from functools import cache
 from http import HTTPStatus
 from typing import Any
+from urllib.parse import urlencode
 
-from replay._cassette import Body, Request, Response
+from replay._cassette import Body, Response
 from replay._httpx import decoded, response_headers
-from replay._session import Session
+from replay._session import Send, Session
 
-_ANSWER = "_genai_replay_answer"
+_DECISION = "_genai_replay_decision"
 
 
 class _Bridge:
@@ -40,19 +44,24 @@ class _Bridge:
         self.skip_patchers = _absent_clients()
 
     def can_play_response_for(self, vcr_request: Any) -> bool:
-        """Ask the session; keep its answer on the request for `play_response`."""
-        content = _content(vcr_request)
-        answer = self.session.answer_wire(vcr_request.method, vcr_request.uri, content)
-        if answer is None:
-            answer = self.session.lookup(_to_request(vcr_request, content))
-        if answer is None:
-            return False
-        setattr(vcr_request, _ANSWER, answer)
-        return True
+        """Ask the session once per request; keep its decision on the request for what follows.
+
+        vcrpy may ask again for the same request (a connection's ``connect`` and ``getresponse``),
+        which must not take a second recorded answer.
+        """
+        decision = getattr(vcr_request, _DECISION, None)
+        if decision is None:
+            headers = _header_pairs(vcr_request.headers)
+            content = _content(vcr_request)
+            decision = self.session.enter(
+                vcr_request.method, vcr_request.uri, headers, content, can_aim=False
+            )
+            setattr(vcr_request, _DECISION, decision)
+        return isinstance(decision, Response)
 
     def play_response(self, vcr_request: Any) -> dict[str, Any]:
         """Return the answer found by `can_play_response_for` in vcrpy's response form."""
-        response: Response = getattr(vcr_request, _ANSWER)
+        response: Response = getattr(vcr_request, _DECISION)
         return {
             "status": {"code": response.status, "message": _reason(response.status)},
             "headers": {name: [value] for name, value in response_headers(response).items()},
@@ -65,7 +74,11 @@ class _Bridge:
 
     def append(self, vcr_request: Any, vcr_response: Mapping[str, Any]) -> None:
         """Hand an exchange that was sent for real to the session for recording."""
-        self.session.record(_to_request(vcr_request, _content(vcr_request)), _to_response(vcr_response))
+        if getattr(vcr_request, _DECISION, None) is None:  # a redirect's earlier hop, sent unasked
+            self.can_play_response_for(vcr_request)
+        send = getattr(vcr_request, _DECISION)
+        if isinstance(send, Send):
+            self.session.received(send, _to_response(vcr_response))
 
     def find_requests_with_most_matches(self, vcr_request: Any) -> list[Any]:
         """Have aiohttp's redirect following look the next hop up through `can_play_response_for`."""
@@ -109,28 +122,33 @@ def intercepting(session: Session) -> Iterator[None]:
 
 
 def _content(vcr_request: Any) -> bytes:
-    """Return a vcrpy request's body as bytes, whether the client sent bytes, text, a file or an iterator."""
+    """Return a vcrpy request's body as bytes, whether the client sent bytes, text, a file or an iterator.
+
+    aiohttp's ``json=`` and ``data=`` objects reach vcrpy as the object itself, and vcrpy does not
+    say which it was: an object is taken for JSON (what Google's APIs take) unless the request's
+    content type says it is a form.
+    """
     body = getattr(vcr_request, "body_bytes", None)  # vcrpy 8: joined already
     if body is None:
         body = vcr_request.body
     if body is None:
         return b""
+    if isinstance(body, Mapping | list):
+        content_type = str(
+            vcr_request.headers.get("Content-Type", vcr_request.headers.get("content-type", ""))
+        )
+        if "x-www-form-urlencoded" in content_type:
+            return urlencode(body).encode("ascii")
+        return json.dumps(body).encode("utf-8")
     if isinstance(body, str):
         return body.encode("utf-8")
     if isinstance(body, bytes | bytearray | memoryview):
         return bytes(body)
     if hasattr(body, "read"):
-        data: bytes = body.read()
-        return data
-    return b"".join(body)
-
-
-def _to_request(vcr_request: Any, content: bytes) -> Request:
-    headers = _header_pairs(vcr_request.headers)
-    content_type = next((v for k, v in headers if k.lower() == "content-type"), "")
-    return Request(
-        vcr_request.method.upper(), vcr_request.uri, headers, Body.from_bytes(content, content_type)
-    )
+        data: bytes | str = body.read()
+        return data.encode("utf-8") if isinstance(data, str) else data
+    # aiohttp's ``json=`` reaches vcrpy as a string split into pieces; other clients give bytes.
+    return b"".join(piece.encode("utf-8") if isinstance(piece, str) else bytes(piece) for piece in body)
 
 
 def _to_response(vcr_response: Mapping[str, Any]) -> Response:

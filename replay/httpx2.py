@@ -18,7 +18,23 @@ except ImportError as error:  # pragma: no cover - depends on the environment
     ) from error
 
 from replay._bodies import Replayed, Tee
-from replay._httpx import Recording, Replaying, _Http
+from replay._direct import unpatched
+from replay._httpx import Passing, Recording, Replaying, _Http
+
+
+class _DirectTransport(httpx2.HTTPTransport):
+    """httpx2's own transport, sending even while vcrpy patches its class: the session has decided already."""
+
+    def handle_request(self, request: httpx2.Request) -> httpx2.Response:
+        return unpatched(httpx2.HTTPTransport.handle_request)(self, request)  # type: ignore[no-any-return]
+
+
+class _AsyncDirectTransport(httpx2.AsyncHTTPTransport):
+    """httpx2's own async transport, sending even while vcrpy patches its class."""
+
+    async def handle_async_request(self, request: httpx2.Request) -> httpx2.Response:
+        send = unpatched(httpx2.AsyncHTTPTransport.handle_async_request)
+        return await send(self, request)  # type: ignore[no-any-return]
 
 
 class _Http2(_Http):
@@ -28,8 +44,8 @@ class _Http2(_Http):
     errors: ClassVar[object] = httpx2
     SyncByteStream = httpx2.SyncByteStream
     AsyncByteStream = httpx2.AsyncByteStream
-    HTTPTransport = httpx2.HTTPTransport
-    AsyncHTTPTransport = httpx2.AsyncHTTPTransport
+    HTTPTransport = _DirectTransport
+    AsyncHTTPTransport = _AsyncDirectTransport
 
 
 class _EventStream(Replayed, httpx2.SyncByteStream, httpx2.AsyncByteStream):
@@ -44,10 +60,18 @@ class ReplayTransport(Replaying, httpx2.BaseTransport, httpx2.AsyncBaseTransport
     __doc__ = Replaying.__doc__
     _http: ClassVar[type[_Http]] = _Http2
     _events: ClassVar[type[Replayed]] = _EventStream
+    _tee: ClassVar[type[Tee]] = _TeeStream
 
 
 class RecordingTransport(Recording, httpx2.BaseTransport, httpx2.AsyncBaseTransport):
     __doc__ = Recording.__doc__
+    _http: ClassVar[type[_Http]] = _Http2
+    _events: ClassVar[type[Replayed]] = _EventStream
+    _tee: ClassVar[type[Tee]] = _TeeStream
+
+
+class _SessionTransport(Passing, httpx2.BaseTransport, httpx2.AsyncBaseTransport):
+    __doc__ = Passing.__doc__
     _http: ClassVar[type[_Http]] = _Http2
     _events: ClassVar[type[Replayed]] = _EventStream
     _tee: ClassVar[type[Tee]] = _TeeStream

@@ -40,3 +40,9 @@ def test_genai_min_never_loads_google_auth_for_gemini() -> None:
         "import genai_min\nt = genai_min.Transport(api_key='k')\ngenai_min.models.generate_content.__doc__"
     )
     assert [m for m in added if m.startswith("google")] == []
+
+
+def test_serve_loads_no_emulator_module() -> None:
+    # `genai-replay serve` only puts local URLs back on Google's hosts, which `genai_min._hosts` knows.
+    added = loaded_by("import replay._serve", after="import replay")
+    assert [m for m in added if m.startswith("replay.emulator")] == []

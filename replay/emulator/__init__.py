@@ -16,10 +16,10 @@ of its modules: `_generation` (text, function calls, JSON, trigger words), `_tok
 `_checks` (400 answers) and `_service` (URL routing).
 """
 
+from genai_min._hosts import canonical_url as canonical_url
 from replay.emulator._auth import service_account_info as service_account_info
 from replay.emulator._faults import Faults as Faults
 from replay.emulator._http import RecordedRequest as RecordedRequest
 from replay.emulator._server import Emulator as Emulator
-from replay.emulator._urls import canonical_url as canonical_url
 
 __all__ = ["Emulator", "Faults", "RecordedRequest", "canonical_url", "service_account_info"]

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
+from genai_min._hosts import GEMINI_HOST, VERTEX_GLOBAL_HOST
 from replay.emulator._wire import JSONObject
 
 STATUS_NAMES = {
@@ -35,8 +36,8 @@ DEFAULT_MESSAGES = {
     504: "Deadline expired before operation could complete.",
 }
 
-GEMINI_SERVICE = "generativelanguage.googleapis.com"
-VERTEX_SERVICE = "aiplatform.googleapis.com"
+GEMINI_SERVICE = GEMINI_HOST
+VERTEX_SERVICE = VERTEX_GLOBAL_HOST
 
 
 class StatusError(Exception):

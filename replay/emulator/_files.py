@@ -24,13 +24,14 @@ import hashlib
 import re
 from dataclasses import dataclass, field
 
+from genai_min._hosts import GEMINI_URL
 from replay.emulator._errors import StatusError, invalid_argument, not_found
 from replay.emulator._http import Call, Reply, bytes_reply, json_reply
 from replay.emulator._pages import listing, page
 from replay.emulator._state import Context
 from replay.emulator._wire import JSONObject, as_int, as_str, timestamp
 
-PUBLIC_HOST = "https://generativelanguage.googleapis.com"
+PUBLIC_HOST = GEMINI_URL
 LIFETIME = 48 * 3600.0
 _ID = re.compile(r"[a-z0-9][a-z0-9-]{0,39}")
 

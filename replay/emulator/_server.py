@@ -20,6 +20,7 @@ from types import TracebackType
 from typing import Self
 from urllib.parse import parse_qs, urlsplit
 
+from genai_min._hosts import is_service_url
 from replay._handler import Handler
 from replay.emulator._auth import TokenAuthority, check_credentials
 from replay.emulator._errors import StatusError, injected
@@ -46,6 +47,8 @@ class Emulator:
     function calls the model makes in ANY mode before answering with text; `upload_granularity`
     is the chunk size multiple the upload protocol demands (8 MiB, as the service). `authority`
     is the OAuth side (service-account keys, issued tokens); `requests` what was received.
+    A request whose ``Host`` header names a Google host (the replay session relays them so) is
+    answered on that host: the upload and download URLs it hands out are the service's.
     """
 
     def __init__(
@@ -177,13 +180,20 @@ class Emulator:
             return error_reply(error), None
         try:
             self._authorise(path, urlsplit(target).query, headers)
-            reply = self._service.handle(build_call(method, target, headers, raw, self._base_url))
+            reply = self._service.handle(build_call(method, target, headers, raw, self._served_as(headers)))
         except StatusError as error:
             reply = error_reply(error)
         except Exception as exc:  # a bug here must still answer, as the service's 500 would
             detail = "".join(traceback.format_exception_only(exc)).strip()
             reply = error_reply(StatusError(500, f"Internal error in the emulator: {detail}"))
         return reply, self._plan.take_cut(path) if reply.events is not None else None
+
+    def _served_as(self, headers: dict[str, str]) -> str:
+        """Return the base URL to answer on: the Google host a relayed request names, else the emulator's."""
+        host = headers.get("host", "")
+        if is_service_url(f"https://{host}/"):
+            return f"https://{host}"
+        return self._base_url
 
     def _authorise(self, path: str, query_text: str, headers: dict[str, str]) -> None:
         query = parse_qs(query_text)

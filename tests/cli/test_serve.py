@@ -199,7 +199,7 @@ def test_a_failure_inside_the_server_is_still_an_answer(
     def broken(*args: object) -> None:
         raise ValueError("index is corrupt")
 
-    monkeypatch.setattr(server.player, "answer_wire", broken)
+    monkeypatch.setattr(server.player, "play_wire", broken)
 
     response = httpx.post(f"{server.url}/v1beta/models/gemini-2.0-flash-001:generateContent", json=ask("Hi"))
 

@@ -259,6 +259,22 @@ def test_upload_url_points_at_the_emulator(emulator: Emulator, http: httpx.Clien
     assert final.json()["file"]["displayName"] == "notes"
 
 
+@pytest.mark.parametrize(
+    ("host", "expected"),
+    [
+        ("generativelanguage.googleapis.com", "https://generativelanguage.googleapis.com/upload/v1beta/files?"),
+        ("example.com", "{emulator}/upload/v1beta/files?"),
+    ],
+)
+def test_a_request_relayed_for_a_google_host_is_answered_on_that_host(
+    emulator: Emulator, host: str, expected: str
+) -> None:
+    # The replay session relays requests for Google's hosts here with their own Host header.
+    with httpx.Client(base_url=emulator.url, headers={"host": host}) as relayed:
+        url = start_upload(relayed, 5)
+    assert url.startswith(expected.format(emulator=emulator.url))
+
+
 def test_upload_offsets_and_granularity_are_checked(http: httpx.Client) -> None:
     url = start_upload(http, 2048)
     upload = {"x-goog-upload-command": "upload"}

@@ -41,6 +41,7 @@ from replay._config import Config, Mode
 from replay._errors import CredentialLeakError
 from replay._fixture import running
 from replay._recorder import Recorder
+from replay._relay import Relay
 from replay._sanitiser import is_token_exchange
 from replay._session import Session
 from replay.emulator import Emulator, canonical_url
@@ -422,13 +423,15 @@ def recording(run: Run, path: Path) -> Iterator[None]:
             run.transport = None
         recorder.save()
         return
-    session = Session(path, Config(mode=Mode.ALL), recorded_against="emulator", canonical=canonical)
+    relay = Relay(run.upstream.url)
+    session = Session.for_cassette(path, Config(mode=Mode.ALL), relay=relay)
     block: AbstractContextManager[Any] = running(session, scratch=run.folder / "scratch")
     with block:
         try:
             yield
         finally:
             run.close()
+            relay.close()
 
 
 def record_clean(run: Run, cassette: Path) -> None:

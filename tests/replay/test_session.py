@@ -23,7 +23,7 @@ from replay import (
 )
 from replay._config import Config, Mode
 from replay._guards import blocking_network, skipping_sleeps
-from replay._session import FAKE_ACCESS_TOKEN, Session
+from replay._session import FAKE_ACCESS_TOKEN, Send, Session
 
 URL = "https://us-central1-aiplatform.googleapis.com/v1/projects/p/locations/us-central1/operations/1"
 
@@ -35,7 +35,12 @@ def exchange(body: dict, url: str = URL) -> Interaction:
 def session_over(tmp_path: Path, *interactions: Interaction, mode: Mode = Mode.NONE) -> Session:
     path = tmp_path / "c.json"
     save_cassette(Cassette(interactions, Meta()), path)
-    return Session(path, Config(mode=mode))
+    return Session.for_cassette(path, Config(mode=mode))
+
+
+def ask(session: Session, request: Request, *, can_aim: bool = True) -> Response | Send:
+    """Hand `request` to the session's one entry, as an adapter does."""
+    return session.enter(request.method, request.url, request.headers, request.body.wire, can_aim=can_aim)
 
 
 def test_polls_are_waiting_until_once_after_the_operation_is_done(tmp_path: Path) -> None:
@@ -47,7 +52,7 @@ def test_polls_are_waiting_until_once_after_the_operation_is_done(tmp_path: Path
     request = Request("GET", URL)
     seen = []
     for _ in range(4):  # polls past the recording get its last state
-        session.answer(request)
+        ask(session, request)
         seen.append(session.is_waiting)
     assert seen == [True, True, False, False]
 
@@ -61,20 +66,16 @@ def test_jobs_files_and_tuned_models_say_whether_they_are_under_way(
     tmp_path: Path, body: dict, is_waiting: bool
 ) -> None:
     session = session_over(tmp_path, exchange(body))
-    session.answer(Request("GET", URL))
+    ask(session, Request("GET", URL))
     assert session.is_waiting is is_waiting
 
 
 def test_replaying_answers_token_exchanges_with_a_fake_token(tmp_path: Path) -> None:
     session = session_over(tmp_path)
-    response = session.lookup(
-        Request("POST", "https://oauth2.googleapis.com/token", (), Body(BodyKind.TEXT, text="x"))
-    )
-    assert response is not None and response.body.json["access_token"] == FAKE_ACCESS_TOKEN
-    elsewhere = session.lookup(
-        Request("POST", "https://sts.corp.example/v1/exchange", (), SHAPED_LIKE_A_TOKEN_EXCHANGE)
-    )
-    assert elsewhere is not None and elsewhere.body.json["access_token"] == FAKE_ACCESS_TOKEN
+    response = ask(session, Request("POST", "https://oauth2.googleapis.com/token", (), Body(BodyKind.TEXT, text="x")))
+    assert isinstance(response, Response) and response.body.json["access_token"] == FAKE_ACCESS_TOKEN
+    elsewhere = ask(session, Request("POST", "https://sts.corp.example/v1/exchange", (), SHAPED_LIKE_A_TOKEN_EXCHANGE))
+    assert isinstance(elsewhere, Response) and elsewhere.body.json["access_token"] == FAKE_ACCESS_TOKEN
     assert session.requests == []
 
 
@@ -91,22 +92,23 @@ SHAPED_LIKE_A_TOKEN_EXCHANGE = Body(BodyKind.TEXT, text="grant_type=refresh_toke
     ids=["google-token-host", "unknown-token-uri"],
 )
 def test_recording_never_stores_token_exchanges(tmp_path: Path, token: Request) -> None:
-    session = Session(tmp_path / "new.json", Config(mode=Mode.ALL))
-    assert session.lookup(token) is None
-    session.record(
-        token, Response(200, (), Body(BodyKind.JSON, json={"access_token": "ya29.secretsecretsecret"}))
+    session = Session.for_cassette(tmp_path / "new.json", Config(mode=Mode.ALL))
+    send = ask(session, token)
+    assert isinstance(send, Send) and send.is_token and send.url == token.url
+    session.received(
+        send, Response(200, (), Body(BodyKind.JSON, json={"access_token": "ya29.secretsecretsecret"}))
     )
-    assert session.finish().recorded == 0
+    assert session.close().recorded == 0
     assert not (tmp_path / "new.json").exists()
 
 
 def test_a_missing_cassette_names_the_mode_that_records_it(tmp_path: Path) -> None:
-    session = Session(tmp_path / "absent.json", Config())
+    session = Session.for_cassette(tmp_path / "absent.json", Config())
     with pytest.raises(
         NoMatchError, match=r"no cassette at .*absent.json .*record it with --genai-replay-mode=once"
     ):
-        session.answer(Request("GET", URL))
-    assert session.finish().missed == 1
+        ask(session, Request("GET", URL))
+    assert session.close().missed == 1
 
 
 def test_sockets_beyond_loopback_are_refused_and_loopback_is_not() -> None:

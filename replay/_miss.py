@@ -1,0 +1,66 @@
+"""Build the error a replay miss raises: what was asked, how it differs from the closest recording,
+where it breaks the API's schema, and the command that records it.
+
+The player only looks answers up; when it finds none, the session asks this module for the error.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from replay._cassette import BodyKind, Cassette, Request
+from replay._diff import closest, differences
+from replay._errors import NoMatchError
+from replay._schemas import Violation, check_request
+
+RECORD_HINT = "re-run with --genai-replay-mode=new_episodes to record it"
+_SHOWN = 20
+
+
+def unmatched(request: Request, cassette: Cassette, path: Path | None) -> NoMatchError:
+    """Explain why no interaction of `cassette` answers `request` (already sanitised)."""
+    nearest = closest(request, [i.request for i in cassette.interactions])
+    where = str(path) if path else "the cassette"
+    lines = [f"no recorded interaction in {where} matches {request.method} {request.url}"]
+    diff: list[str] = []
+    if nearest is None:
+        lines.append("the cassette is empty")
+    else:
+        diff = differences(nearest, request)
+        lines.append(f"closest recorded request: {nearest.method} {nearest.url}, which differs at:")
+        lines.extend(f"  {line}" for line in diff[:_SHOWN])
+    violations = _violations(request)
+    if violations:
+        lines.append("the new request breaks the API's schema at:")
+        lines.extend(f"  {v.path or '(the body)'}: {v.message}" for v in violations[:_SHOWN])
+    lines.append(RECORD_HINT)
+    return NoMatchError(
+        "\n".join(lines),
+        cassette_path=path,
+        request=request,
+        differences=diff,
+        violations=[f"{v.path}: {v.message}" for v in violations],
+    )
+
+
+def no_cassette(request: Request, path: Path) -> NoMatchError:
+    """Say that a replay-only test has no cassette at all to answer `request` from."""
+    return NoMatchError(
+        f"no cassette at {path} to answer {request.method} {shown_url(request.url)}; "
+        "record it with --genai-replay-mode=once",
+        cassette_path=path,
+        request=request,
+        differences=[],
+    )
+
+
+def shown_url(url: str) -> str:
+    """Return a URL without its query, as a message shows it (a query may hold a key)."""
+    return url.split("?", 1)[0]
+
+
+def _violations(request: Request) -> list[Violation]:
+    """Return the schema violations of a request's JSON body ([] when it has none or no schema)."""
+    if request.body.kind is not BodyKind.JSON:
+        return []
+    return check_request(request.method, request.url, request.body.json)
