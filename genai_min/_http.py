@@ -2,11 +2,13 @@
 
 Resource functions build an `HttpRequest` without any I/O; the transport turns it into an httpx
 request, and hands back an `HttpResponse` (or a stream of decoded events) for the parsers.
+`encode_json` writes JSON values the way the service does, for bodies and stream events alike.
 """
 
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass, field
 from typing import TypeAlias
 
@@ -14,6 +16,8 @@ from genai_min._errors import ResponseError
 
 JSON: TypeAlias = dict[str, "JSON"] | list["JSON"] | str | int | float | bool | None
 JSONObject: TypeAlias = dict[str, JSON]
+
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 @dataclass(frozen=True)
@@ -65,3 +69,21 @@ class HttpResponse:
                 f"is not JSON: {shown!r}; check that the base URL points at the Gemini API or Vertex AI",
                 body=self.content,
             ) from exc
+
+
+def encode_json(value: JSON, *, indent: int | None = None) -> bytes:
+    """Serialise `value` as UTF-8 JSON: compact as the service writes it, or indented by `indent`.
+
+    A lone surrogate (which a JSON string escape may hold, and `json.loads` gives back) is kept as a
+    ``\\uXXXX`` escape, so every value read from JSON can be written again.
+    """
+    separators = (",", ":") if indent is None else (",", ": ")
+    text = json.dumps(value, ensure_ascii=False, indent=indent, separators=separators)
+    try:
+        return text.encode("utf-8")
+    except UnicodeEncodeError:
+        # A high and a low surrogate side by side are one character, as JSON reads them back: write
+        # that, so saving again gives the same bytes. Only string contents can hold a lone one, so
+        # escaping it keeps the JSON valid and the value equal.
+        text = text.encode("utf-16-le", "surrogatepass").decode("utf-16-le", "surrogatepass")
+        return _LONE_SURROGATE.sub(lambda m: f"\\u{ord(m.group()):04x}", text).encode("utf-8")

@@ -1,4 +1,4 @@
-"""Decode the server-sent-event body of ``:streamGenerateContent?alt=sse``, one line at a time.
+"""The server-sent events of ``:streamGenerateContent?alt=sse``: decoded one line at a time, and framed.
 
 The transport feeds lines as they arrive, so the first event is usable before the stream ends.
 Framing follows the service: ``data: <json>`` lines, a blank line after each event, and (seen in
@@ -8,6 +8,9 @@ of the SSE format (``event:``, ``id:``, ``retry:``) and comments are allowed and
 `decode_sse` takes the raw body bytes instead, and splits lines itself as the SSE format says: at
 CR, LF or CRLF only. (A general line splitter such as ``str.splitlines`` also breaks at U+2028,
 U+2029 and U+0085, which JSON strings may hold unescaped, and so cuts events in half.)
+
+`encode_event` frames an event as the service does, and `parse_events` takes a whole stream apart
+only when it holds nothing but such events, so that a recording and the emulator write these bytes.
 """
 
 from __future__ import annotations
@@ -18,7 +21,7 @@ import re
 from collections.abc import AsyncIterable, AsyncIterator, Iterable, Iterator
 
 from genai_min._errors import APIError, ResponseError
-from genai_min._http import JSON, JSONObject
+from genai_min._http import JSON, JSONObject, encode_json
 
 IGNORED_FIELDS = ("event", "id", "retry")
 """SSE fields that carry nothing for the service's streams; lines holding them are skipped."""
@@ -202,3 +205,32 @@ def _check_event(value: JSON, text: str) -> JSONObject:
         code = error.get("code")
         raise APIError.from_body(code if isinstance(code, int) else 500, value)
     return value
+
+
+def encode_event(event: JSON) -> bytes:
+    """Frame one event as the service sends it: ``data: <compact JSON>`` and a blank line, with CRLF."""
+    return b"data: " + encode_json(event) + b"\r\n\r\n"
+
+
+def parse_events(content: bytes) -> tuple[JSON, ...] | None:
+    """Split a whole stream into its JSON events; None unless it holds only ``data: `` lines of JSON.
+
+    Unlike `decode_sse` this accepts no other field, comment or bare JSON, and raises nothing: a
+    stream it refuses is one whose events alone would not say what was sent.
+    """
+    try:
+        text = content.decode("utf-8")
+    except UnicodeDecodeError:
+        return None
+    events: list[JSON] = []
+    for block in text.replace("\r\n", "\n").replace("\r", "\n").split("\n\n"):
+        lines = [line for line in block.split("\n") if line]
+        if not lines:
+            continue
+        if not all(line.startswith("data: ") for line in lines):
+            return None
+        try:
+            events.append(json.loads("\n".join(line[6:] for line in lines)))
+        except ValueError:
+            return None
+    return tuple(events)

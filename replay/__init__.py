@@ -18,8 +18,8 @@ from replay._cassette import Interaction as Interaction
 from replay._cassette import Meta as Meta
 from replay._cassette import Request as Request
 from replay._cassette import Response as Response
-from replay._cassette import load_cassette as load_cassette
-from replay._cassette import save_cassette as save_cassette
+from replay._cassette_json import load_cassette as load_cassette
+from replay._cassette_json import save_cassette as save_cassette
 from replay._config import Mode as Mode
 from replay._errors import CassetteError as CassetteError
 from replay._errors import ConfigError as ConfigError

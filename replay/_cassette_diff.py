@@ -3,7 +3,7 @@
 Interactions are aligned by their requests' matching keys (`replay._matchers.request_key`, so key
 order and camelCase versus snake_case make no difference), as difflib aligns lines: an interaction
 only in the old cassette is removed, only in the new one added, and a pair is compared part by part
-(method, URL, status, each header, and bodies path by path with deepdiff). A cassette as it was at a
+(method, URL, status, each header, and bodies path by path: `replay._json_diff`). A cassette as it was at a
 git revision is read with ``git show``, with its blobs taken from the working tree (they are
 content-addressed, so equal names mean equal bytes) or else from the same revision.
 """
@@ -22,14 +22,15 @@ from dataclasses import dataclass, fields
 from pathlib import Path
 
 from genai_min._http import JSON
-from replay._cassette import BLOB_DIR, Body, BodyKind, Cassette, Interaction, load_cassette
+from replay._cassette import BLOB_DIR, Body, BodyKind, Cassette, Interaction
+from replay._cassette_json import load_cassette
 from replay._errors import CassetteError
+from replay._json_diff import json_changes, render_path
 from replay._matchers import request_key
 
 MAX_VALUE = 60
 """Values longer than this many characters are cut in the listing (URLs get `MAX_URL`)."""
 MAX_URL = 200
-_IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_-]*")
 
 
 @dataclass(frozen=True)
@@ -148,36 +149,14 @@ def _body_changes(where: str, old: Body, new: Body) -> Iterator[str]:
 
 
 def _json_changes(where: str, old: JSON, new: JSON) -> Iterator[str]:
-    from deepdiff import DeepDiff
-
-    # Without the threshold, deepdiff reports a whole object as replaced when few of its keys are
-    # shared; a reviewer wants the paths that changed.
-    diff = DeepDiff(old, new, view="tree", threshold_to_diff_deeper=0)
-    found: list[tuple[list[str | int], str]] = []
-    for change, levels in diff.items():
-        for level in levels:
-            path: list[str | int] = level.path(output_format="list")
-            if change.endswith("_added"):
-                text = f"added {_value(level.t2)}"
-            elif change.endswith("_removed"):
-                text = f"removed {_value(level.t1)}"
-            else:
-                text = f"{_value(level.t1)} → {_value(level.t2)}"
-            found.append((path, f"{where}{_render_path(path)}: {text}"))
-    found.sort(key=lambda item: [(isinstance(p, str), p) for p in item[0]])
-    yield from (line for _, line in found)
-
-
-def _render_path(parts: list[str | int]) -> str:
-    rendered = ""
-    for part in parts:
-        if isinstance(part, int):
-            rendered += f"[{part}]"
-        elif _IDENTIFIER.fullmatch(part):
-            rendered += f".{part}"
+    for change in json_changes(old, new):
+        if change.is_added:
+            text = f"added {_value(change.new)}"
+        elif change.is_removed:
+            text = f"removed {_value(change.old)}"
         else:
-            rendered += f"[{json.dumps(part)}]"
-    return rendered
+            text = f"{_value(change.old)} → {_value(change.new)}"
+        yield f"{where}{render_path(change.path)}: {text}"
 
 
 def _title(interaction: Interaction, *, with_status: bool = True) -> str:

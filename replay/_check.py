@@ -12,7 +12,8 @@ from dataclasses import dataclass
 from enum import Enum
 from pathlib import Path
 
-from replay._cassette import BLOB_DIR, BodyKind, Cassette, Interaction, load_cassette
+from replay._cassette import BLOB_DIR, BodyKind, Cassette, Interaction
+from replay._cassette_json import load_cassette
 from replay._errors import CassetteError
 from replay._sanitiser import find_credentials
 from replay._schemas import Violation, check_request, check_response

@@ -10,7 +10,8 @@ from dataclasses import dataclass
 from enum import Enum
 from pathlib import Path
 
-from replay._cassette import Cassette, Interaction, load_cassette, save_cassette
+from replay._cassette import Cassette, Interaction
+from replay._cassette_json import load_cassette, save_cassette
 from replay._errors import CassetteError
 from replay._sanitiser import Sanitiser, find_credentials
 

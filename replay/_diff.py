@@ -1,12 +1,12 @@
-"""Explain how a request differs from the closest recorded one, path by path (with deepdiff)."""
+"""Explain how a request differs from the closest recorded one, path by path (`replay._json_diff`)."""
 
 from __future__ import annotations
 
-import re
 from urllib.parse import urlsplit
 
 from genai_min._http import JSON
 from replay._cassette import BodyKind, Request
+from replay._json_diff import JsonChange, json_changes, render_path
 from replay._matchers import normalise_keys
 
 
@@ -25,19 +25,15 @@ def closest(request: Request, recorded: list[Request]) -> Request | None:
 
 def differences(recorded: Request, new: Request) -> list[str]:
     """List the differences from `recorded` to `new` as readable, path-level lines."""
-    from deepdiff import DeepDiff
-
     lines: list[str] = []
     if recorded.method != new.method:
         lines.append(f"method: {recorded.method!r} -> {new.method!r}")
     if recorded.url != new.url:
         lines.append(f"url: {recorded.url!r} -> {new.url!r}")
-    old_body, new_body = _comparable(recorded), _comparable(new)
-    diff = DeepDiff(old_body, new_body, verbose_level=2)
-    for change, entries in diff.items():
-        items = entries.items() if isinstance(entries, dict) else ((e, None) for e in entries)
-        for path, detail in items:
-            lines.append(f"body{_path(path)}: {change.replace('_', ' ')} {_detail(detail)}".rstrip())
+    for change in json_changes(_comparable(recorded), _comparable(new)):
+        lines.append(
+            f"body{render_path(change.path)}: {change.kind.replace('_', ' ')} {_detail(change)}".rstrip()
+        )
     return lines
 
 
@@ -47,16 +43,9 @@ def _comparable(request: Request) -> JSON:
     return {"<body bytes>": request.body.size}
 
 
-def _path(path: object) -> str:
-    """Turn deepdiff's ``root['contents'][0]['text']`` into ``.contents[0].text``."""
-    text = str(path)
-    text = text[len("root") :] if text.startswith("root") else text
-    return re.sub(r"\['([^']*)'\]", r".\1", text)
-
-
-def _detail(detail: object) -> str:
-    if isinstance(detail, dict) and "old_value" in detail:
-        return f"{detail['old_value']!r} -> {detail['new_value']!r}"
-    if detail is None:
-        return ""
-    return repr(detail)[:200]
+def _detail(change: JsonChange) -> str:
+    if change.is_added:
+        return "" if change.new is None else repr(change.new)[:200]
+    if change.is_removed:
+        return "" if change.old is None else repr(change.old)[:200]
+    return f"{change.old!r} -> {change.new!r}"

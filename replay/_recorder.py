@@ -29,7 +29,8 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 
-from replay._cassette import BLOB_DIR, Cassette, Interaction, Meta, Request, Response, load_cassette
+from replay._cassette import BLOB_DIR, Cassette, Interaction, Meta, Request, Response
+from replay._cassette_json import load_cassette
 from replay._errors import CassetteError
 from replay._matchers import MatchOptions, request_key
 from replay._placeholders import map_body

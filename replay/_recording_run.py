@@ -23,7 +23,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from replay._cassette import load_cassette
+from replay._cassette_json import load_cassette
 from replay._check import Finding, check_cassettes
 from replay._config import Config, Mode, Upstream
 from replay._environment import has_credentials

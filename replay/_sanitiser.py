@@ -26,16 +26,8 @@ from urllib.parse import parse_qsl, quote, quote_plus, unquote_plus, urlencode, 
 
 from genai_min._hosts import is_token_url
 from genai_min._http import JSON
-from replay._cassette import (
-    BLOB_DIR,
-    BLOB_THRESHOLD,
-    Body,
-    BodyKind,
-    Cassette,
-    Request,
-    Response,
-    save_cassette,
-)
+from replay._cassette import BLOB_DIR, BLOB_THRESHOLD, Body, BodyKind, Cassette, Request, Response
+from replay._cassette_json import save_cassette
 from replay._errors import CredentialLeakError
 from replay._placeholders import Identity
 

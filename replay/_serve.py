@@ -34,7 +34,8 @@ from urllib.parse import urlsplit, urlunsplit
 
 from genai_min._hosts import canonical_url
 from genai_min._http import JSONObject
-from replay._cassette import Body, BodyKind, Cassette, Response, load_cassette
+from replay._cassette import Body, BodyKind, Cassette, Response
+from replay._cassette_json import load_cassette
 from replay._check import find_cassettes
 from replay._errors import NoMatchError
 from replay._handler import Handler

@@ -22,7 +22,8 @@ from pathlib import Path
 
 from genai_min._hosts import api_version_of, backend_of, canonical_url, is_service_url
 from genai_min._http import JSONObject
-from replay._cassette import Body, BodyKind, Cassette, Interaction, Meta, Request, Response, load_cassette
+from replay._cassette import Body, BodyKind, Cassette, Interaction, Meta, Request, Response
+from replay._cassette_json import load_cassette
 from replay._config import Config, Mode
 from replay._errors import NoMatchError
 from replay._miss import no_cassette

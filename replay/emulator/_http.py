@@ -9,8 +9,10 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Literal
+from typing import Literal, cast
 
+from genai_min._http import JSON
+from genai_min._sse import encode_event
 from replay.emulator._wire import JSONObject, as_dict, json_bytes
 
 Backend = Literal["gemini", "vertex"]
@@ -83,7 +85,7 @@ class Call:
 
 @dataclass(frozen=True)
 class Reply:
-    """An answer: status, headers and a whole body, or `events` to send as server-sent events."""
+    """An answer: status, headers and a whole body, or `events`: server-sent events, each framed."""
 
     status: int = 200
     body: bytes = b""
@@ -97,12 +99,10 @@ def json_reply(data: object, *, status: int = 200, headers: tuple[tuple[str, str
 
 
 def sse_reply(events: list[JSONObject]) -> Reply:
-    """Answer with a stream: one ``data:`` event per object."""
-    return Reply(
-        200,
-        headers=(("content-type", "text/event-stream"),),
-        events=tuple(json_bytes(e, pretty=False) for e in events),
-    )
+    """Answer with a stream: one ``data:`` event per object, framed as the service frames it."""
+    # The emulator's objects hold only JSON values, typed loosely as `object` (`_wire.JSONObject`).
+    framed = tuple(encode_event(cast("JSON", event)) for event in events)
+    return Reply(200, headers=(("content-type", "text/event-stream"),), events=framed)
 
 
 def bytes_reply(data: bytes, mime_type: str, *, headers: tuple[tuple[str, str], ...] = ()) -> Reply:

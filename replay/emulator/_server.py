@@ -267,8 +267,7 @@ class _Handler(Handler):
             if cut_after is not None and index >= cut_after:
                 self._cut()
                 return
-            payload = b"data: " + event + b"\r\n\r\n"
-            self.wfile.write(b"%x\r\n%s\r\n" % (len(payload), payload))
+            self.wfile.write(b"%x\r\n%s\r\n" % (len(event), event))
             self.wfile.flush()
         self.wfile.write(b"0\r\n\r\n")
 

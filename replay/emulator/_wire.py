@@ -131,8 +131,6 @@ def parse_duration(text: str) -> float:
     return float(match.group(1))
 
 
-def json_bytes(value: object, *, pretty: bool = True) -> bytes:
-    """Serialise an answer: pretty-printed like the service's JSON, or one line for an SSE event."""
-    if pretty:
-        return (json.dumps(value, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
-    return json.dumps(value, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
+def json_bytes(value: object) -> bytes:
+    """Serialise an answer, pretty-printed like the service's JSON (stream events: `encode_event`)."""
+    return (json.dumps(value, indent=2, ensure_ascii=False) + "\n").encode("utf-8")

@@ -262,7 +262,10 @@ def test_upload_url_points_at_the_emulator(emulator: Emulator, http: httpx.Clien
 @pytest.mark.parametrize(
     ("host", "expected"),
     [
-        ("generativelanguage.googleapis.com", "https://generativelanguage.googleapis.com/upload/v1beta/files?"),
+        (
+            "generativelanguage.googleapis.com",
+            "https://generativelanguage.googleapis.com/upload/v1beta/files?",
+        ),
         ("example.com", "{emulator}/upload/v1beta/files?"),
     ],
 )

@@ -1,4 +1,4 @@
-"""`SseDecoder` and `decode_json_stream` on their own: framing, bare JSON errors, bad input."""
+"""`SseDecoder`, `decode_json_stream` and the whole-stream codec on their own: framing, errors, bad input."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import pytest
 
 import genai_min
 from genai_min._http import JSONObject
-from genai_min._sse import SseDecoder, decode_json_stream
+from genai_min._sse import SseDecoder, decode_json_stream, encode_event, parse_events
 
 
 def feed_all(lines: list[str]) -> list[JSONObject]:
@@ -210,3 +210,30 @@ def test_json_stream_invalid_json() -> None:
 def test_json_stream_non_object_element() -> None:
     with pytest.raises(genai_min.ResponseError, match="not a JSON object"):
         decode_json_stream(b'[{"n": 1}, 2]')
+
+
+def test_encode_event_frames_compact_json_with_crlf() -> None:
+    assert encode_event({"a": [1, "é"]}) == 'data: {"a":[1,"é"]}\r\n\r\n'.encode()
+
+
+def test_encode_event_keeps_a_lone_surrogate_as_an_escape() -> None:
+    assert encode_event({"t": "\ud800"}) == b'data: {"t":"\\ud800"}\r\n\r\n'
+
+
+def test_parse_events_takes_back_what_encode_event_frames() -> None:
+    events = ({"n": 1}, {"n": [2, "\u2028"]})
+    assert parse_events(b"".join(map(encode_event, events))) == events
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        b"data: {}\r\n\r\n: keep-alive\r\n\r\n",
+        b"data:{}\n\n",
+        b"data: {\n\n",
+        b"event: x\ndata: {}\n\n",
+        b"\xff",
+    ],
+)
+def test_parse_events_refuses_anything_but_data_lines_of_json(content: bytes) -> None:
+    assert parse_events(content) is None

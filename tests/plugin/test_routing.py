@@ -123,4 +123,3 @@ def test_every_client_records_against_the_emulator_by_host_then_replays_offline(
     replaying.assert_outcomes(passed=6)
     replaying.stdout.fnmatch_lines(["genai-replay: 6 cassettes; * 0 recorded (*), 0 unplayed, 0 missing"])
     assert cassettes(downstream) == recorded
-

@@ -35,7 +35,8 @@ from google.oauth2 import service_account
 import genai_min
 import replay.httpx2
 from genai_min import aio, files, models
-from replay._cassette import Meta, load_cassette
+from replay._cassette import Meta
+from replay._cassette_json import load_cassette
 from replay._check import FindingKind, check_cassette
 from replay._config import Config, Mode
 from replay._errors import CredentialLeakError

@@ -247,15 +247,15 @@ STEPS = {
 def test_keyboard_interrupt_during_save_keeps_a_complete_cassette(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, reliability_tally: Tally, step: str, at: int
 ) -> None:
-    import replay._cassette as cassette_module
+    import replay._store as store_module
 
     path = tmp_path / "c.json"
     save_cassette(cassette(1), path)
     before = {p.name for p in tmp_path.rglob("*")}
     module, name, is_after = STEPS[step]
-    if module is None:  # the built-in open, shadowed in the cassette module only
+    if module is None:  # the built-in open, shadowed in the store module only
         interrupt = Interrupt(open, at, is_after=is_after)
-        monkeypatch.setattr(cassette_module, name, interrupt, raising=False)
+        monkeypatch.setattr(store_module, name, interrupt, raising=False)
     else:
         interrupt = Interrupt(getattr(module, name), at, is_after=is_after)
         monkeypatch.setattr(module, name, interrupt)

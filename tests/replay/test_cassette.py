@@ -15,7 +15,6 @@ from replay._cassette import (
     BLOB_THRESHOLD,
     FORMAT,
     LAZY_BLOB,
-    STALE_AFTER,
     Body,
     BodyKind,
     Cassette,
@@ -23,10 +22,10 @@ from replay._cassette import (
     Meta,
     Request,
     Response,
-    load_cassette,
-    save_cassette,
 )
+from replay._cassette_json import load_cassette, save_cassette
 from replay._errors import CassetteError
+from replay._store import STALE_AFTER
 
 URL = "https://generativelanguage.googleapis.com/v1beta/models/gemini-2.0-flash-001:generateContent"
 EVENT_1 = {"candidates": [{"content": {"role": "model", "parts": [{"text": "Hel"}]}}]}

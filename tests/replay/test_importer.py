@@ -11,7 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from replay._cassette import Body, BodyKind, Cassette, load_cassette
+from replay._cassette import Body, BodyKind, Cassette
+from replay._cassette_json import load_cassette
 from replay._errors import CassetteError, CredentialLeakError, UnsupportedCassetteError
 from replay._importer import (
     ImportReport,

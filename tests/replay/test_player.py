@@ -14,16 +14,8 @@ from google.oauth2.credentials import Credentials
 
 import genai_min
 from genai_min import aio, models
-from replay._cassette import (
-    Body,
-    BodyKind,
-    Cassette,
-    Interaction,
-    Request,
-    Response,
-    load_cassette,
-    save_cassette,
-)
+from replay._cassette import Body, BodyKind, Cassette, Interaction, Request, Response
+from replay._cassette_json import load_cassette, save_cassette
 from replay._errors import NoMatchError
 from replay._httpx import ReplayTransport
 from replay._matchers import MatchOptions

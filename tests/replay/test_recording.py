@@ -15,7 +15,8 @@ from google.oauth2.credentials import Credentials
 
 import genai_min
 from genai_min import aio, models
-from replay._cassette import Meta, load_cassette
+from replay._cassette import Meta
+from replay._cassette_json import load_cassette
 from replay._errors import CredentialLeakError
 from replay._httpx import RecordingTransport, ReplayTransport
 from replay._player import Player

@@ -13,7 +13,8 @@ import pytest
 from google.oauth2.credentials import Credentials
 
 import replay._httpx
-from replay._cassette import Meta, load_cassette
+from replay._cassette import Meta
+from replay._cassette_json import load_cassette
 from replay._player import Player
 from replay._recorder import Recorder
 

@@ -72,9 +72,13 @@ def test_jobs_files_and_tuned_models_say_whether_they_are_under_way(
 
 def test_replaying_answers_token_exchanges_with_a_fake_token(tmp_path: Path) -> None:
     session = session_over(tmp_path)
-    response = ask(session, Request("POST", "https://oauth2.googleapis.com/token", (), Body(BodyKind.TEXT, text="x")))
+    response = ask(
+        session, Request("POST", "https://oauth2.googleapis.com/token", (), Body(BodyKind.TEXT, text="x"))
+    )
     assert isinstance(response, Response) and response.body.json["access_token"] == FAKE_ACCESS_TOKEN
-    elsewhere = ask(session, Request("POST", "https://sts.corp.example/v1/exchange", (), SHAPED_LIKE_A_TOKEN_EXCHANGE))
+    elsewhere = ask(
+        session, Request("POST", "https://sts.corp.example/v1/exchange", (), SHAPED_LIKE_A_TOKEN_EXCHANGE)
+    )
     assert isinstance(elsewhere, Response) and elsewhere.body.json["access_token"] == FAKE_ACCESS_TOKEN
     assert session.requests == []
 

@@ -9,17 +9,8 @@ from pathlib import Path
 import httpx
 import pytest
 
-from replay._cassette import (
-    BLOB_DIR,
-    CHUNK,
-    LAZY_BLOB,
-    Body,
-    BodyKind,
-    Meta,
-    Request,
-    Response,
-    load_cassette,
-)
+from replay._cassette import BLOB_DIR, CHUNK, LAZY_BLOB, Body, BodyKind, Meta, Request, Response
+from replay._cassette_json import load_cassette
 from replay._httpx import RecordingTransport, ReplayTransport
 from replay._player import Player
 from replay._recorder import Recorder
