@@ -5,7 +5,7 @@ ReplayError
  │    └── UnsupportedCassetteError   a foreign cassette cannot be imported (`genai-replay import`)
  ├── ConfigError           a genai_replay setting has a value that cannot work
  ├── CredentialLeakError   a cassette about to be written still holds a credential
- ├── NetworkBlockedError   replaying code tried to reach beyond 127.0.0.1
+ ├── NetworkBlockedError   replaying code tried to reach (or look up) beyond loopback
  └── NoMatchError          a replayed request matches no recorded interaction
 """
 
@@ -80,15 +80,27 @@ class ConfigError(ReplayError):
 
 
 class NetworkBlockedError(ReplayError):
-    """While replaying, code tried to open a connection beyond 127.0.0.1; nothing was sent.
+    """While replaying, code tried to reach beyond loopback; nothing was sent.
 
-    `address` is where it tried to connect.
+    `address` is where it tried to connect or send (a socket address), or the name it tried to look
+    up; `operation` is the `socket` call refused (``connect``, ``sendto``, ``getaddrinfo``, ...).
     """
 
-    def __init__(self, address: object) -> None:
+    def __init__(self, address: object, *, operation: str = "connect") -> None:
+        if operation in _LOOKUPS:
+            what = "a lookup of"
+        elif operation.startswith("connect"):
+            what = "a connection to"
+        else:
+            what = "sending to"
         super().__init__(
-            f"genai_replay blocked a connection to {address!r}: in replay mode no request leaves "
-            "this machine. Record what the test needs with --genai-replay-mode=new_episodes, or run it "
-            "live with --genai-replay-mode=live"
+            f"genai_replay blocked {what} {address!r} (socket.{operation}): in replay mode nothing "
+            "leaves this machine, only loopback (127.0.0.0/8, ::1, localhost) and Unix sockets are "
+            "reachable. Record what the test needs with --genai-replay-mode=new_episodes, run it live "
+            "with --genai-replay-mode=live, or serve what it calls on 127.0.0.1"
         )
         self.address = address
+        self.operation = operation
+
+
+_LOOKUPS = frozenset({"getaddrinfo", "gethostbyname", "gethostbyname_ex", "gethostbyaddr", "getnameinfo"})

@@ -133,11 +133,11 @@ def running(
 ) -> Iterator[GenaiReplay]:
     """Set a test up for its mode, yield its `GenaiReplay`, then save the cassette as the mode says.
 
-    Replaying: fake credentials fill what the environment lacks, sockets beyond 127.0.0.1 are
-    refused. Recording against the emulator: `upstream_variables` give clients credentials the
-    emulator takes (the session routes their requests to it by host). In both, sleeps while an
-    operation is under way return at once, unless the config turns that off. Every mode: clients
-    vcrpy can patch are routed to the session.
+    Replaying: fake credentials fill what the environment lacks, sockets and name lookups beyond
+    loopback are refused. Recording against the emulator: `upstream_variables` give clients
+    credentials the emulator takes (the session routes their requests to it by host). In both,
+    sleeps while an operation is under way return at once, unless the config turns that off.
+    Every mode: clients vcrpy can patch are routed to the session.
     """
     replay = GenaiReplay(session)
     with ExitStack() as stack:

@@ -9,7 +9,8 @@ would see:
    credentials are present and the embedded emulator when not (or when asked).
 2. Check every cassette the run touched: format, schemas, credential patterns (`replay._check`).
 3. Replay: the same run again in mode ``none``, with no credentials in its environment and sockets
-   refused, which proves the cassettes are enough.
+   refused, which proves the cassettes are enough. Where ``unshare -rn`` works (Linux with user
+   namespaces) that run also has a network namespace of its own, so not even a subprocess gets out.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from replay._cassette_json import load_cassette
 from replay._check import Finding, check_cassettes
 from replay._config import Config, Mode, Upstream
 from replay._environment import has_credentials
+from replay._isolation import UNSHARE, without_network
 from replay._report import Report
 
 CREDENTIAL_VARIABLES = ("GOOGLE_API_KEY", "GEMINI_API_KEY", "GOOGLE_APPLICATION_CREDENTIALS")
@@ -58,6 +60,7 @@ class RecordResult:
     findings: list[Finding] = field(default_factory=list)
     replay_exit_code: int | None = None
     replayed: int = 0
+    is_replay_unshared: bool = False
 
     @property
     def is_ok(self) -> bool:
@@ -101,7 +104,10 @@ def record_run(
         if verify and result.exit_code == 0 and not result.findings:
             offline = {k: v for k, v in os.environ.items() if k not in CREDENTIAL_VARIABLES}
             replay_report = Path(folder) / "replay.json"
-            command = _command(targets, Mode.NONE, Upstream.AUTO, cassette_dir, replay_report, pytest_args)
+            command = without_network(
+                _command(targets, Mode.NONE, Upstream.AUTO, cassette_dir, replay_report, pytest_args)
+            )
+            result.is_replay_unshared = tuple(command[: len(UNSHARE)]) == UNSHARE
             result.replay_exit_code = _stream(command, offline, echo)
             replayed = Report()
             if replay_report.exists():
@@ -131,14 +137,17 @@ def summary_lines(result: RecordResult) -> list[str]:
         lines.extend(f"  {finding}" for finding in result.findings)
     else:
         lines.append("check: no problems (format, schemas, credentials)")
+    offline = "no credentials, sockets refused"
+    if result.is_replay_unshared:
+        offline += ", no network: unshare -rn"
     if result.replay_exit_code is None:
         lines.append("replay: skipped")
     elif result.replay_exit_code == 0:
-        lines.append(
-            f"replayed offline (no credentials, sockets refused): {result.replayed} interactions, all passed"
-        )
+        lines.append(f"replayed offline ({offline}): {result.replayed} interactions, all passed")
     else:
-        lines.append(f"replay failed offline (exit code {result.replay_exit_code}); see the output above")
+        lines.append(
+            f"replay failed offline ({offline}; exit code {result.replay_exit_code}); see the output above"
+        )
     return lines
 
 

@@ -4,11 +4,16 @@ from __future__ import annotations
 
 import json
 import shutil
+import sys
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
+from replay import _isolation, _recording_run
+from replay._config import Mode, Upstream
+from replay._isolation import can_unshare_network
+from replay._recording_run import record_run, summary_lines
 from tests.cli.conftest import run
 from tests.plugin.conftest import CREDENTIAL_VARIABLES
 
@@ -27,6 +32,9 @@ from genai_min import models
 with genai_min.Transport() as t:
     print("answer:", models.generate_content(t, model="gemini-2.0-flash-001", contents="Hi").text[:20])
 """
+
+
+ISOLATION = "sockets refused, no network: unshare -rn" if can_unshare_network() else "sockets refused"
 
 
 def squeezed(output: str) -> list[str]:
@@ -55,7 +63,7 @@ def test_a_suite_is_recorded_checked_and_replayed(runner: CliRunner, offline: Pa
         "cassettes/test_app/test_ask.json 1 1 new",
         "recorded 1 interactions into 1 cassettes against the emulator",
         "check: no problems (format, schemas, credentials)",
-        "replayed offline (no credentials, sockets refused): 1 interactions, all passed",
+        f"replayed offline (no credentials, {ISOLATION}): 1 interactions, all passed",
     ]
     meta = json.loads((offline / "cassettes" / "test_app" / "test_ask.json").read_text())["meta"]
     assert meta["recorded_against"] == "emulator"
@@ -78,7 +86,30 @@ def test_a_script_is_recorded_into_a_cassette_beside_it(runner: CliRunner, offli
     assert result.exit_code == 0, result.output
     assert "answer: " in result.output
     assert "cassettes/walk.json 1 1 new" in squeezed(result.output)
-    assert json.loads((offline / "cassettes" / "walk.json").read_text())["meta"]["recorded_against"] == "emulator"
+    assert (
+        json.loads((offline / "cassettes" / "walk.json").read_text())["meta"]["recorded_against"]
+        == "emulator"
+    )
+
+
+@pytest.mark.parametrize("can_unshare", [True, False], ids=["unshare works", "no unshare"])
+def test_the_replay_has_no_network_where_unshare_works(
+    can_unshare: bool, offline: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    commands: list[list[str]] = []
+    monkeypatch.setattr(_isolation, "can_unshare_network", lambda: can_unshare)
+    monkeypatch.setattr(_recording_run, "_stream", lambda command, env, echo: commands.append(command) or 0)
+    result = record_run(["test_app.py"], mode=Mode.ONCE, upstream=Upstream.EMULATOR, cassette_dir=None)
+    recording, replaying = commands
+    assert recording[:4] == [sys.executable, "-m", "pytest", "test_app.py"]
+    wrapper, pytest_command = replaying[: -len(recording)], replaying[-len(recording) :]
+    assert wrapper[:2] == (["unshare", "-rn"] if can_unshare else [])
+    assert pytest_command[:4] == recording[:4] and "--genai-replay-mode=none" in pytest_command
+    isolation = "sockets refused, no network: unshare -rn" if can_unshare else "sockets refused"
+    assert (
+        summary_lines(result)[-1]
+        == f"replayed offline (no credentials, {isolation}): 0 interactions, all passed"
+    )
 
 
 def test_a_failing_suite_exits_1_and_skips_the_replay(runner: CliRunner, offline: Path) -> None:
@@ -95,15 +126,25 @@ def test_a_failing_suite_exits_1_and_skips_the_replay(runner: CliRunner, offline
 def test_an_unknown_mode_is_a_usage_error(runner: CliRunner, offline: Path) -> None:
     result = run(runner, "record", "--mode", "sometimes")
     assert result.exit_code == 2
-    assert "Invalid value for '--mode': 'sometimes' is not one of 'once', 'new_episodes', 'all'." in result.output
+    assert (
+        "Invalid value for '--mode': 'sometimes' is not one of 'once', 'new_episodes', 'all'."
+        in result.output
+    )
 
 
 def test_the_quick_start_tour_records_and_replays(runner: CliRunner, offline: Path) -> None:
     pytest.importorskip("google.genai")
-    shutil.copytree(ROOT / "tools" / "tour", offline / "tools" / "tour", ignore=shutil.ignore_patterns("cassettes"))
+    shutil.copytree(
+        ROOT / "tools" / "tour", offline / "tools" / "tour", ignore=shutil.ignore_patterns("cassettes")
+    )
     (offline / "conftest.py").write_text("")
-    result = run(runner, "-q", "record", "tools/tour", "-k", "generate_text or stream_text or generate_videos")
+    result = run(
+        runner, "-q", "record", "tools/tour", "-k", "generate_text or stream_text or generate_videos"
+    )
     assert result.exit_code == 0, result.output
     assert "against the emulator" in result.output and "all passed" in result.output
     recorded = sorted(p.name for p in (offline / "tools" / "tour" / "cassettes" / "test_tour").glob("*.json"))
-    assert "test_sdk[vertex-generate_videos].json" in recorded and "test_genai_min[gemini-stream_text].json" in recorded
+    assert (
+        "test_sdk[vertex-generate_videos].json" in recorded
+        and "test_genai_min[gemini-stream_text].json" in recorded
+    )
