@@ -10,7 +10,7 @@ fixture, and anything else (a script, another test runner) can call it the same 
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import ExitStack, contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -130,8 +130,13 @@ def running(
     *,
     scratch: Path,
     upstream_variables: dict[str, str | None] | None = None,
+    is_interrupted: Callable[[], bool] = lambda: False,
 ) -> Iterator[GenaiReplay]:
     """Set a test up for its mode, yield its `GenaiReplay`, then save the cassette as the mode says.
+
+    A block left by Ctrl-C (`KeyboardInterrupt`, or `is_interrupted()` true at the end: pytest tears
+    an interrupted test down after the run ends, without showing the fixture the interrupt) saves
+    nothing.
 
     Replaying: fake credentials fill what the environment lacks, sockets and name lookups beyond
     loopback are refused. Recording against the emulator: `upstream_variables` give clients
@@ -150,9 +155,13 @@ def running(
         if session.config.skip_sleeps and (session.is_replay_only or session.relay is not None):
             replay.skipped_sleeps = stack.enter_context(skipping_sleeps(lambda: session.is_waiting))
         stack.enter_context(intercepting(session))
+        was_interrupted = False
         try:
             yield replay
+        except KeyboardInterrupt:
+            was_interrupted = True
+            raise
         finally:
             replay.close()
             stack.close()
-            session.close()
+            session.close(is_interrupted=was_interrupted or is_interrupted())

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING
 from replay._config import Config, Mode, Upstream
 from replay._environment import emulator_variables, has_credentials
 from replay._fixture import GenaiReplay, running
+from replay._ledger import Ledger
 from replay._relay import Relay
 from replay._report import Report
 from replay._session import Session
@@ -30,8 +31,11 @@ if TYPE_CHECKING:
 class Harness:
     """Give each test a session for its cassette; keep the emulator and the report of the run."""
 
-    def __init__(self) -> None:
+    def __init__(self, *, run_id: str | None = None) -> None:
         self.report = Report()
+        self.ledger = Ledger(run_id)
+        self.is_interrupted = False
+        """Set when the run is interrupted (Ctrl-C): tests still open save nothing."""
         self._scratch: Path | None = None
         self._emulator: Emulator | None = None
         self._emulator_adc: Path | None = None
@@ -47,8 +51,8 @@ class Harness:
     def session(self, path: Path, config: Config) -> Session:
         """Make the session of one cassette, pointed at the emulator when this run records against it."""
         if (config.mode.is_recording or config.mode is Mode.LIVE) and _uses_emulator(config):
-            return Session.for_cassette(path, config, relay=self.relay())
-        return Session.for_cassette(path, config)
+            return Session.for_cassette(path, config, relay=self.relay(), ledger=self.ledger)
+        return Session.for_cassette(path, config, ledger=self.ledger)
 
     @contextmanager
     def running(self, session: Session) -> Iterator[GenaiReplay]:
@@ -57,7 +61,12 @@ class Harness:
         if session.relay is not None:
             variables = emulator_variables(self._emulator_adc_file())
         try:
-            with running(session, scratch=self.scratch, upstream_variables=variables) as replay:
+            with running(
+                session,
+                scratch=self.scratch,
+                upstream_variables=variables,
+                is_interrupted=lambda: self.is_interrupted,
+            ) as replay:
                 yield replay
         finally:
             self.report.outcomes.append(session.outcome)
@@ -86,8 +95,13 @@ class Harness:
             self._emulator_adc = path
         return self._emulator_adc
 
-    def close(self) -> None:
-        """Stop the emulator and remove the scratch folder."""
+    def close(self, *, is_run_over: bool = True) -> None:
+        """Stop the emulator and remove the scratch folder; when the whole run is over, the ledger too.
+
+        An xdist worker passes ``is_run_over=False``: the run goes on in other workers.
+        """
+        if is_run_over:
+            self.ledger.close()
         if self._relay is not None:
             self._relay.close()
             self._relay = None

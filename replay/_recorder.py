@@ -13,10 +13,13 @@ break.
 Re-recording is quiet: when the interactions come out identical to the cassette already on disk, its
 recording time is kept, so the file stays byte-identical.
 
-Several processes (pytest-xdist workers) may record into one cassette at once. Saves that add to a
-cassette (`extend`), or that create one, take turns under an exclusive lock on the folder, and
-first adopt what others saved since the recording began, so no process's interactions are lost;
-an interaction another process has already recorded for the same request is not added twice.
+A save replaces the file, or with `extend` adds after what it holds: what the file holds when the
+save happens, so what another process saved meanwhile is kept. Several processes (pytest-xdist
+workers) may record into one cassette at once: saves that extend, or that hold a `Claim` of the
+run's `Ledger`, take turns under an exclusive lock on the folder, and first adopt what others saved
+since the recording began, so no process's interactions are lost; an interaction another process
+has already recorded for the same request is not added twice. With a claim, the first save of the
+run replaces the cassette and every later one extends it (tests sharing a cassette in mode ``all``).
 """
 
 from __future__ import annotations
@@ -32,6 +35,7 @@ from pathlib import Path
 from replay._cassette import BLOB_DIR, Cassette, Interaction, Meta, Request, Response
 from replay._cassette_json import load_cassette
 from replay._errors import CassetteError
+from replay._ledger import Claim
 from replay._matchers import MatchOptions, request_key
 from replay._placeholders import map_body
 from replay._sanitiser import Sanitiser, SecretLog, save_clean
@@ -61,6 +65,7 @@ class Recorder:
     (off by default: timings differ on every recording, which would make re-recording noisy).
     `canonical` rewrites the address that was really called (the emulator's) into the service's
     canonical URL, in request URLs and wherever the address appears in headers and bodies.
+    `path` may be a `str` or any path-like object.
     """
 
     path: Path
@@ -70,6 +75,8 @@ class Recorder:
     extend: bool = False
     canonical: Callable[[str], str] | None = None
     timing: bool = False
+    claim: Claim | None = None
+    """This run's hold on the cassette (the fixture's sessions): replaced once per run, then extended."""
     secrets: SecretLog = field(default_factory=SecretLog)
     staging: Staging = field(default_factory=Staging, init=False)
     """Where large binary bodies wait until `save` (see `replay._staging`)."""
@@ -77,6 +84,9 @@ class Recorder:
     _dropped: set[int] = field(default_factory=set, init=False)
     """Positions of interactions another process saved first (see `save`)."""
     _lock: threading.Lock = field(default_factory=threading.Lock, init=False)
+
+    def __post_init__(self) -> None:
+        self.path = Path(self.path)
 
     def start(self, request: Request) -> Pending:
         """Sanitise a request about to be sent and reserve its place."""
@@ -134,21 +144,32 @@ class Recorder:
     def save(self) -> Cassette:
         """Scan for credentials and write the cassette atomically; raise and write nothing on a find.
 
-        With `extend`, what other processes saved to the cassette since `previous` was read is kept,
-        before the new interactions; so is what another process saved to a cassette that did not
-        exist when this recording began (tests on two xdist workers sharing a new cassette).
+        Without `extend` (and without a claim some earlier save of the run has used), the file is
+        replaced by what this recording holds. With `extend`, the new interactions go after what the
+        file holds now, which keeps what other processes saved since `previous` was read.
         """
-        is_shared = self.extend or self.previous is None
+        is_shared = self.extend or self.claim is not None
         with _folder_lock(self.path.parent) if is_shared else contextlib.nullcontext():
-            if is_shared:
+            if self.claim is not None and self.claim.is_replaced:
+                self.extend = True  # another test of this run replaced it already: add to what it wrote
+            if self.extend:
                 self._catch_up()
             cassette = self.cassette()
-            save_clean(cassette, self.path, self.secrets)
+            if cassette != self.previous:  # what is on disk already, when nothing changed
+                save_clean(cassette, self.path, self.secrets)
+            if self.claim is not None:
+                self.claim.mark_replaced()
         self._unstage()
         return replace(
             cassette,
             interactions=tuple(_moved(i, self.path.parent / BLOB_DIR) for i in cassette.interactions),
         )
+
+    def discard(self) -> None:
+        """Drop what was recorded, writing nothing (an interrupted test leaves its cassette as it was)."""
+        with self._lock:
+            self._slots = []
+        self.staging.close()
 
     def _unstage(self) -> None:
         """Point the staged bodies at the blobs the save wrote, and remove the staged files."""

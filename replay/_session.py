@@ -26,6 +26,7 @@ from replay._cassette import Body, BodyKind, Cassette, Interaction, Meta, Reques
 from replay._cassette_json import load_cassette
 from replay._config import Config, Mode
 from replay._errors import NoMatchError
+from replay._ledger import Ledger
 from replay._miss import no_cassette
 from replay._player import Player
 from replay._recorder import Pending, Recorder
@@ -126,32 +127,41 @@ class Session:
         self._lock = threading.Lock()
 
     @classmethod
-    def for_cassette(cls, path: Path, config: Config, *, relay: Relay | None = None) -> Session:
+    def for_cassette(
+        cls, path: Path, config: Config, *, relay: Relay | None = None, ledger: Ledger | None = None
+    ) -> Session:
         """Open the session of a test's cassette at `path` in `config`'s mode.
 
-        With `relay`, what is recorded is sent to the emulator and the cassette says so.
+        With `relay`, what is recorded is sent to the emulator and the cassette says so. With the
+        run's `ledger`, tests sharing a cassette share it as one run: mode ``all`` replaces it once
+        and then extends it, and ``once`` keeps recording into a cassette this run created.
         """
         existing = load_cassette(path) if path.exists() else None
         mode = config.mode
-        is_replay_only = mode is Mode.NONE or (mode is Mode.ONCE and existing is not None)
-        is_recording = mode in (Mode.ALL, Mode.NEW_EPISODES) or (mode is Mode.ONCE and not existing)
+        is_reopened = (
+            mode is Mode.ONCE and existing is not None and ledger is not None and ledger.is_claimed(path)
+        )
+        is_replay_only = mode is Mode.NONE or (mode is Mode.ONCE and existing is not None and not is_reopened)
+        is_recording = mode in (Mode.ALL, Mode.NEW_EPISODES) or (mode is Mode.ONCE and not is_replay_only)
         sanitiser = Sanitiser(rules=config.rules)
         player = None
-        if is_replay_only or mode is Mode.NEW_EPISODES:
+        if is_replay_only or mode is Mode.NEW_EPISODES or is_reopened:
             player = Player(
                 existing or Cassette(), path=path, sanitiser=sanitiser, options=config.match_options
             )
         recorder = None
         local_base = relay.url if relay is not None else None
         if is_recording:
+            claim = ledger.claim(path) if ledger is not None and mode is not Mode.NEW_EPISODES else None
             recorder = Recorder(
                 path,
                 meta=Meta(recorded_against="emulator" if relay is not None else "live"),
                 sanitiser=sanitiser,
                 previous=existing,
-                extend=mode is Mode.NEW_EPISODES,
+                extend=mode is Mode.NEW_EPISODES or is_reopened,
                 canonical=(lambda text: canonical_url(text, local_base)) if local_base else None,
                 timing=config.timing,
+                claim=claim,
             )
         return cls(
             path,
@@ -299,15 +309,21 @@ class Session:
             if name.lower() == "user-agent" and value:
                 self._clients.setdefault("client", value.split(" ", 1)[0])
 
-    def close(self) -> Outcome:
-        """Save the cassette if this mode writes and something changed; return the outcome."""
-        if self.recorder is not None and self.outcome.recorded:
+    def close(self, *, is_interrupted: bool = False) -> Outcome:
+        """Save the cassette if this mode writes and something changed; return the outcome.
+
+        An interrupted test (Ctrl-C) saves nothing: its cassette stays as it was before the test.
+        """
+        if self.recorder is not None and is_interrupted:
+            self.recorder.discard()
+        elif self.recorder is not None and self.outcome.recorded:
             cassette = self.recorder.cassette()
             meta = _describe(cassette, self._clients.get("client", ""))
             self.recorder.meta = replace(self.recorder.meta, **meta)
             self.outcome.is_new = self.existing is None
             self.outcome.is_changed = self.recorder.changed and not self.outcome.is_new
-            if self.recorder.changed:
+            # A claimed cassette is saved even when unchanged: the save marks it as this run's.
+            if self.recorder.changed or self.recorder.claim is not None:
                 self.recorder.save()
         if self.player is not None:
             self.outcome.unplayed = len(self.player.unplayed)

@@ -90,7 +90,7 @@ def pytest_unconfigure(config: pytest.Config) -> None:
     report_path = getattr(config.option, "genai_replay_report", None)
     if report_path and getattr(config, "workerinput", None) is None:
         Path(report_path).write_text(state.report.to_json(), encoding="utf-8")
-    state.harness.close()
+    state.harness.close(is_run_over=getattr(config, "workerinput", None) is None)
 
 
 @pytest.fixture
@@ -126,15 +126,28 @@ def pytest_itemcollected(item: pytest.Item) -> None:
         state.expected.add(state.cassette_for(item, config))
 
 
-def pytest_sessionfinish(session: pytest.Session) -> None:
-    """Work out the unused cassettes; an xdist worker sends its report to the controller."""
+@pytest.hookimpl(tryfirst=True)
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    """Work out the unused cassettes; an xdist worker sends its report to the controller.
+
+    Runs before pytest tears down what an interrupt left standing: a test stopped by Ctrl-C is
+    torn down only then, and must save nothing.
+    """
     state = session.config.stash[_STATE]
+    if exitstatus == pytest.ExitCode.INTERRUPTED:
+        state.harness.is_interrupted = True
     if state.expected or state.used:
         folders = {p.parent for p in state.expected | state.used}
         state.report.unused = unused_cassettes(folders, state.expected, state.used)
     workeroutput = getattr(session.config, "workeroutput", None)
     if workeroutput is not None:
         workeroutput["genai_replay"] = state.report.to_json()
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_configure_node(node: Any) -> None:
+    """Give an xdist worker the run's id, so all workers share one ledger of cassettes written."""
+    node.workerinput[_RUN_ID] = node.config.stash[_STATE].harness.ledger.run_id
 
 
 @pytest.hookimpl(optionalhook=True)
@@ -161,7 +174,8 @@ class _State:
 
     def __init__(self, config: pytest.Config) -> None:
         self.config = config
-        self.harness = Harness()
+        workerinput = getattr(config, "workerinput", None)
+        self.harness = Harness(run_id=workerinput.get(_RUN_ID) if workerinput is not None else None)
         self.expected: set[Path] = set()
         self.used: set[Path] = set()
         option = config.option
@@ -193,6 +207,7 @@ class _State:
 
 
 _STATE = pytest.StashKey[_State]()
+_RUN_ID = "genai_replay_run_id"
 
 
 def _marker_settings(node: pytest.Item) -> dict[str, object]:

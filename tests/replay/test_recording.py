@@ -19,6 +19,7 @@ from replay._cassette import Meta
 from replay._cassette_json import load_cassette
 from replay._errors import CredentialLeakError
 from replay._httpx import RecordingTransport, ReplayTransport
+from replay._ledger import Ledger
 from replay._player import Player
 from replay._recorder import Recorder
 
@@ -388,9 +389,10 @@ def test_streams_can_keep_and_replay_their_original_pace(
 
 
 def test_two_recorders_creating_one_cassette_keep_both_recordings(tmp_path: Path) -> None:
-    # Two xdist workers run tests that share a cassette nobody has recorded yet.
+    # Two xdist workers of one run (one ledger) run tests that share a cassette nobody has recorded yet.
     path = tmp_path / "shared.json"
-    first, second = recorder(path), recorder(path)
+    ledger = Ledger()
+    first, second = recorder(path, claim=ledger.claim(path)), recorder(path, claim=ledger.claim(path))
     for rec, question in ((first, "stressed"), (second, "drawer"), (second, "stressed")):
         t = gemini(RecordingTransport(rec, inner=httpx.MockTransport(echo)))
         models.generate_content(t, model=MODEL, contents=question)
@@ -402,3 +404,17 @@ def test_two_recorders_creating_one_cassette_keep_both_recordings(tmp_path: Path
     assert asked == ["stressed", "drawer"]  # the second's "stressed" was already recorded by the first
     second.save()  # saving again changes nothing
     assert len(load_cassette(path).interactions) == 2
+    ledger.close()
+
+
+def test_a_recorder_replaces_the_file_unless_told_to_extend(tmp_path: Path) -> None:
+    path = tmp_path / "one.json"
+    for question, extend in (("stressed", False), ("drawer", False), ("desserts", True)):
+        # A str, as a user writes a path, is taken like a Path.
+        rec = recorder(str(path), extend=extend, previous=load_cassette(path) if path.exists() else None)
+        models.generate_content(
+            gemini(RecordingTransport(rec, inner=httpx.MockTransport(echo))), model=MODEL, contents=question
+        )
+        rec.save()
+    asked = [i.request.body.json["contents"][0]["parts"][0]["text"] for i in load_cassette(path).interactions]
+    assert asked == ["drawer", "desserts"]
