@@ -10,12 +10,12 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from conftest import CREDENTIAL_VARIABLES
 from replay import _isolation, _recording_run
 from replay._config import Mode, Upstream
 from replay._isolation import can_unshare_network
 from replay._recording_run import record_run, summary_lines
 from tests.cli.conftest import run
-from tests.plugin.conftest import CREDENTIAL_VARIABLES
 
 ROOT = Path(__file__).resolve().parents[2]
 SUITE = """

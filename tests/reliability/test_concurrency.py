@@ -21,7 +21,6 @@ from pathlib import Path
 import pytest
 
 from replay import CassetteError, load_cassette
-from tests.plugin.conftest import CREDENTIAL_VARIABLES
 from tests.reliability.conftest import LOST, Tally
 
 pytest.importorskip("xdist")
@@ -125,16 +124,6 @@ def check_cassettes(root: Path, tally: Tally) -> None:
     assert len(prompts) == EPISODES, "an episode recorded by one worker was lost by another"
     for blobs in (root / "blobs", root / "test_app" / "blobs"):
         assert [path.stat().st_size for path in blobs.iterdir()] == [UPLOAD]
-
-
-@pytest.fixture
-def downstream(pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> pytest.Pytester:
-    """A throwaway project with no credentials in its environment (as tests/plugin's)."""
-    for name in CREDENTIAL_VARIABLES:
-        monkeypatch.delenv(name, raising=False)
-    monkeypatch.setenv("CLOUDSDK_CONFIG", str(tmp_path / "no-gcloud"))
-    pytester.makeini("[pytest]\naddopts = -p no:cacheprovider -p no:hypothesispytest\n")
-    return pytester
 
 
 def test_eight_workers_record_and_replay_without_losing_anything(

@@ -15,7 +15,6 @@ from pathlib import Path
 import pytest
 
 from replay import load_cassette
-from tests.plugin.conftest import CREDENTIAL_VARIABLES
 from tests.reliability.conftest import LOST, Tally
 
 INTERRUPTED_TESTS = "tests interrupted while recording"
@@ -52,16 +51,6 @@ def test_share(genai_replay, question):
 """
 
 
-@pytest.fixture
-def project(pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> pytest.Pytester:
-    """A throwaway project with no credentials (so it records against the emulator)."""
-    for name in CREDENTIAL_VARIABLES:
-        monkeypatch.delenv(name, raising=False)
-    monkeypatch.setenv("CLOUDSDK_CONFIG", str(tmp_path / "no-gcloud"))
-    pytester.makeini("[pytest]\naddopts = -p no:cacheprovider -p no:hypothesispytest\n")
-    return pytester
-
-
 def questions(path: Path) -> list[str]:
     return [
         i.request.body.json["contents"][0]["parts"][0]["text"]  # type: ignore[index, call-overload]
@@ -72,20 +61,20 @@ def questions(path: Path) -> list[str]:
 @pytest.mark.parametrize("mode", ["all", "new_episodes", "once"])
 @pytest.mark.parametrize("is_recorded_before", [True, False], ids=["existing", "absent"])
 def test_an_interrupted_test_leaves_its_cassette_as_it_was(
-    project: pytest.Pytester,
+    downstream: pytest.Pytester,
     monkeypatch: pytest.MonkeyPatch,
     reliability_tally: Tally,
     mode: str,
     is_recorded_before: bool,
 ) -> None:
-    project.makepyfile(test_app=INTERRUPTED)
-    cassette = project.path / "cassettes" / "test_app" / "test_three_questions.json"
+    downstream.makepyfile(test_app=INTERRUPTED)
+    cassette = downstream.path / "cassettes" / "test_app" / "test_three_questions.json"
     if is_recorded_before:
-        project.runpytest_subprocess("--genai-replay-mode=once").assert_outcomes(passed=1)
+        downstream.runpytest_subprocess("--genai-replay-mode=once").assert_outcomes(passed=1)
     before = cassette.read_bytes() if is_recorded_before else None
 
     monkeypatch.setenv("INTERRUPT", "1")
-    interrupted = project.runpytest_subprocess(f"--genai-replay-mode={mode}")
+    interrupted = downstream.runpytest_subprocess(f"--genai-replay-mode={mode}")
 
     reliability_tally[INTERRUPTED_TESTS] += 1
     assert interrupted.ret == pytest.ExitCode.INTERRUPTED
@@ -98,25 +87,25 @@ def test_an_interrupted_test_leaves_its_cassette_as_it_was(
 @pytest.mark.parametrize("mode", ["all", "once", "new_episodes"])
 @pytest.mark.parametrize("workers", [0, 2])
 def test_tests_sharing_a_cassette_all_keep_their_recordings(
-    project: pytest.Pytester,
+    downstream: pytest.Pytester,
     monkeypatch: pytest.MonkeyPatch,
     reliability_tally: Tally,
     mode: str,
     workers: int,
 ) -> None:
-    project.makepyfile(test_app=SHARED)
-    cassette = project.path / "cassettes" / "shared.json"
+    downstream.makepyfile(test_app=SHARED)
+    cassette = downstream.path / "cassettes" / "shared.json"
     parallel = ["-n", str(workers)] if workers else []
     expected = ["four?", "one?", "three?", "two?"]
     if mode != "once":  # once records only a cassette that is missing, or that this run created
         # A cassette from an earlier run, which mode all replaces and new_episodes adds to.
         monkeypatch.setenv("QUESTIONS", "zero?")
-        project.runpytest_subprocess("--genai-replay-mode=all").assert_outcomes(passed=1)
+        downstream.runpytest_subprocess("--genai-replay-mode=all").assert_outcomes(passed=1)
         assert questions(cassette) == ["zero?"]
         monkeypatch.delenv("QUESTIONS")
         expected += ["zero?"] if mode == "new_episodes" else []
 
-    project.runpytest_subprocess(f"--genai-replay-mode={mode}", *parallel).assert_outcomes(passed=4)
+    downstream.runpytest_subprocess(f"--genai-replay-mode={mode}", *parallel).assert_outcomes(passed=4)
 
     reliability_tally[SHARED_RUNS] += 1
     recorded = questions(cassette)
@@ -124,4 +113,4 @@ def test_tests_sharing_a_cassette_all_keep_their_recordings(
         reliability_tally[LOST] += 1
     assert sorted(recorded) == sorted(expected)
     assert json.loads(cassette.read_text())["meta"]["recorded_against"] == "emulator"
-    project.runpytest_subprocess(*parallel).assert_outcomes(passed=4)
+    downstream.runpytest_subprocess(*parallel).assert_outcomes(passed=4)

@@ -73,6 +73,14 @@ def _round(ask: Ask, requests: int) -> Callable[[], float]:
     return one_round
 
 
+def _race(ours: Ask, plain: Ask, requests: int, count: int) -> dict[str, float]:
+    """Warm both up, then time them in interleaved rounds; return the medians, "recorded" being ours."""
+    first_chunk(plain)
+    first_chunk(ours)
+    rounds = {"recorded": _round(ours, requests), "not recorded": _round(plain, requests)}
+    return interleaved(rounds, count=count, budget=float("inf"))
+
+
 def _row(measured: str, medians: dict[str, float]) -> Row:
     ours, base = medians["recorded"], medians["not recorded"]
     return Row(FIGURE, measured, ours, base, "not recorded", Unit.SECONDS, TARGET, ours <= 1.2 * base + 0.005)
@@ -94,16 +102,7 @@ def measure_recorder(emulator: Emulator, folder: Path, requests: int, count: int
         genai_min.Transport(api_key=KEY, base_url=emulator.url) as plain,
         genai_min.Transport(api_key=KEY, base_url=emulator.url, transport=recording) as recorded,
     ):
-        first_event(plain)
-        first_event(recorded)
-        medians = interleaved(
-            {
-                "recorded": _round(_genai_min_ask(recorded), requests),
-                "not recorded": _round(_genai_min_ask(plain), requests),
-            },
-            count=count,
-            budget=float("inf"),
-        )
+        medians = _race(_genai_min_ask(recorded), _genai_min_ask(plain), requests, count)
     recorder.save()
     if len(recorder.interactions) != 1 + requests * count:
         raise RuntimeError(f"{len(recorder.interactions)} streams were recorded: the benchmark is wrong")
@@ -130,16 +129,7 @@ def measure_fixture_transport(emulator: Emulator, folder: Path, requests: int, c
         replay = GenaiReplay(session)
         with genai_min.Transport(api_key=KEY, base_url=emulator.url) as plain:
             ours = replay.transport(api_key=KEY)
-            first_event(plain)
-            first_event(ours)
-            medians = interleaved(
-                {
-                    "recorded": _round(_genai_min_ask(ours), requests),
-                    "not recorded": _round(_genai_min_ask(plain), requests),
-                },
-                count=count,
-                budget=float("inf"),
-            )
+            medians = _race(_genai_min_ask(ours), _genai_min_ask(plain), requests, count)
             replay.close()
         session.close()
         _check_recorded(session, 1 + requests * count)
@@ -162,16 +152,7 @@ def measure_fixture_sdk(emulator: Emulator, folder: Path, requests: int, count: 
         plain = genai.Client(api_key=KEY, http_options=types.HttpOptions(base_url=emulator.url))
         ours = genai.Client(api_key=KEY, http_options=replay.http_options())
         try:
-            first_chunk(sdk_ask(plain))
-            first_chunk(sdk_ask(ours))
-            medians = interleaved(
-                {
-                    "recorded": _round(sdk_ask(ours), requests),
-                    "not recorded": _round(sdk_ask(plain), requests),
-                },
-                count=count,
-                budget=float("inf"),
-            )
+            medians = _race(sdk_ask(ours), sdk_ask(plain), requests, count)
         finally:
             plain.close()
             ours.close()
