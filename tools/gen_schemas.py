@@ -409,6 +409,222 @@ GEMINI_OVERLAY = Overlay(
 )
 
 
+# --- SDK additions: what google-genai sends and the pinned definitions lack --------------------------
+
+SDK_PACKAGE = "google-genai"
+SDK_VERSION = "3.3.0"  # the test dependency pinned in pyproject; a different SDK sends different fields
+
+
+@dataclass(frozen=True)
+class SdkField:
+    """A field the official SDK sends: its type is read from the SDK's pydantic model, never retyped.
+
+    `sdk` is `Type.field` in `google.genai.types` (its annotation gives the schema: SDK models become
+    `sdk.<Type>` messages with every field, enums their members); `source` is the converter in
+    google-genai that puts it on the wire under the JSON name this entry is keyed by.
+    """
+
+    sdk: str
+    source: str
+
+
+_M, _V_ = "models._{}_to_mldev", "models._{}_to_vertex"
+_PART = "models._Part_to_mldev (passes Part's fields through)"
+# Keyed by API, then by message (as each converter names it), then by JSON name. Found by
+# tests/replay/test_schema_completeness.py, which sets every field of the SDK's request types.
+SDK_ADDITIONS: dict[str, dict[str, dict[str, SdkField]]] = {
+    "gemini": {
+        "GenerateContentRequest": {
+            "labels": SdkField("GenerateContentConfig.labels", _M.format("GenerateContentConfig")),
+            "serviceTier": SdkField("GenerateContentConfig.service_tier", _M.format("GenerateContentConfig")),
+            "store": SdkField("GenerateContentConfig.store", _M.format("GenerateContentConfig")),
+            "continuationToken": SdkField(
+                "GenerateContentConfig.continuation_token", _M.format("GenerateContentConfig")
+            ),
+        },
+        "GenerationConfig": {
+            "audioTranscriptionConfig": SdkField(
+                "GenerateContentConfig.audio_transcription_config", _M.format("GenerateContentConfig")
+            ),
+        },
+        "ImageConfig": {"imageSize": SdkField("ImageConfig.image_size", _M.format("ImageConfig"))},
+        "ThinkingConfig": {
+            "thinkingLevel": SdkField("ThinkingConfig.thinking_level", _M.format("GenerateContentConfig"))
+        },
+        "VoiceConfig": {
+            "replicatedVoiceConfig": SdkField(
+                "VoiceConfig.replicated_voice_config",
+                _M.format("SpeechConfig") + " (passes VoiceConfig through)",
+            ),
+            "voice": SdkField(
+                "VoiceConfig.voice", _M.format("SpeechConfig") + " (passes VoiceConfig through)"
+            ),
+        },
+        "Part": {
+            "audioTranscription": SdkField("Part.audio_transcription", _PART),
+            "mediaProcessing": SdkField("Part.media_processing", _PART),
+            "mediaResolution": SdkField("Part.media_resolution", _PART),
+            "speechMetadata": SdkField("Part.speech_metadata", _PART),
+        },
+        "Blob": {"displayName": SdkField("Blob.display_name", _PART)},
+        "FileData": {"displayName": SdkField("FileData.display_name", _PART)},
+        "FunctionCall": {
+            "partialArgs": SdkField("FunctionCall.partial_args", "models._EmbedContentParameters_to_mldev"),
+            "willContinue": SdkField("FunctionCall.will_continue", "models._EmbedContentParameters_to_mldev"),
+        },
+        "FunctionResponseBlob": {"displayName": SdkField("FunctionResponseBlob.display_name", _PART)},
+        "FunctionResponsePart": {
+            "fileData": SdkField("FunctionResponsePart.file_data", _PART),
+            "mediaProcessing": SdkField("FunctionResponsePart.media_processing", _PART),
+        },
+        "Schema": {
+            "ref": SdkField(
+                "Schema.ref", _M.format("Schema") + " (via FunctionDeclaration, GenerationConfig)"
+            ),
+            "additionalProperties": SdkField(
+                "Schema.additional_properties", _M.format("FunctionDeclaration")
+            ),
+        },
+        "Tool": {"mcpServers": SdkField("Tool.mcp_servers", _M.format("Tool"))},
+        "GenerateContentBatch": {
+            "webhookConfig": SdkField(
+                "CreateBatchJobConfig.webhook_config", "batches._CreateBatchJobParameters_to_mldev"
+            )
+        },
+        "Tool.ComputerUse": {
+            "disabledSafetyPolicies": SdkField("ComputerUse.disabled_safety_policies", _M.format("Tool")),
+            "enablePromptInjectionDetection": SdkField(
+                "ComputerUse.enable_prompt_injection_detection", _M.format("Tool")
+            ),
+        },
+        "Tool.GoogleSearch": {
+            "searchTypes": SdkField("GoogleSearch.search_types", _M.format("GoogleSearch"))
+        },
+        "GoogleMaps": {"authConfig": SdkField("GoogleMaps.auth_config", _M.format("GoogleMaps"))},
+    },
+    "vertex": {
+        "GenerateContentRequest": {
+            "serviceTier": SdkField(
+                "GenerateContentConfig.service_tier", _V_.format("GenerateContentConfig")
+            ),
+        },
+        "AudioTranscription": {
+            name: SdkField(
+                f"Transcription.{snake(name)}", "models._Part_to_vertex (passes Part's fields through)"
+            )
+            for name in ("startOffset", "endOffset", "finished", "languageCode")
+        },
+        "PartMediaResolution": {
+            "numTokens": SdkField("PartMediaResolution.num_tokens", "models._Part_to_vertex")
+        },
+        "ToolGoogleSearch": {
+            "timeRangeFilter": SdkField("GoogleSearch.time_range_filter", _V_.format("Tool"))
+        },
+        "GoogleMaps": {"authConfig": SdkField("GoogleMaps.auth_config", _V_.format("Tool"))},
+        "AuthConfig": {
+            "apiKey": SdkField(
+                "AuthConfig.api_key", _V_.format("Tool") + " (Retrieval.external_api.auth_config)"
+            )
+        },
+        "TextResponseFormat": {
+            "jsonSchema": SdkField("TextResponseFormat.jsonSchema", _V_.format("GenerationConfig"))
+        },
+        "DistillationHyperParameters": {
+            "sftLossWeightMultiplier": SdkField(
+                "CreateTuningJobConfig.sft_loss_weight_multiplier",
+                "tunings._CreateTuningJobParameters_to_vertex",
+            )
+        },
+    },
+}
+
+
+class SdkTypes:
+    """Turn google-genai pydantic types into JSON Schema `$defs` (`sdk.<Type>` messages) in `defs`."""
+
+    def __init__(self, defs: dict[str, Any]) -> None:
+        from google.genai import types
+
+        installed = importlib.metadata.version(SDK_PACKAGE)
+        if installed != SDK_VERSION:
+            raise SystemExit(f"SDK_ADDITIONS were read from {SDK_PACKAGE} {SDK_VERSION}, not {installed}")
+        self.types = types
+        self.defs = defs
+
+    def field(self, dotted: str, family: str) -> dict[str, Any]:
+        """Return the schema of `Type.field` of the SDK's types."""
+        owner, name = dotted.split(".")
+        return self.annotation(getattr(self.types, owner).model_fields[name].annotation, family)
+
+    def annotation(self, annotation: Any, family: str) -> dict[str, Any]:
+        """Return the schema of a value of `annotation` (a union takes any of its arms)."""
+        import datetime
+        import enum
+
+        import pydantic
+
+        origin, args = typing.get_origin(annotation), typing.get_args(annotation)
+        if origin is typing.Annotated:
+            return self.annotation(args[0], family)
+        if origin is typing.Union or type(annotation).__name__ == "UnionType":
+            arms = [self.annotation(a, family) for a in args if a is not type(None)]
+            return arms[0] if len(arms) == 1 else {"anyOf": arms}
+        if origin is list:
+            return {"type": ["array", "null"], "items": self.annotation(args[0], family)}
+        if origin is typing.Literal:
+            return {"enum": [*args, None]}
+        if origin is dict or annotation in (Any, dict):
+            return {"type": ["object", "null"]} if annotation is not Any else {}
+        if isinstance(annotation, type) and issubclass(annotation, enum.Enum):
+            key = f"enum.sdk.{annotation.__name__}"
+            self.defs.setdefault(key, enum_schema(annotation.__name__, (m.value for m in annotation)))
+            return ref(key)
+        if isinstance(annotation, type) and issubclass(annotation, pydantic.BaseModel):
+            return ref(self.message(annotation, family))
+        rules = {str: STRING, bool: BOOLEAN, int: ref("int64"), float: ref("float"), bytes: ref("bytes")}
+        rules[datetime.datetime] = ref("timestamp")
+        if annotation in rules:
+            schema = rules[annotation]
+            if "$ref" in schema:
+                self.defs.setdefault(
+                    schema["$ref"].rsplit("/", 1)[1], SCALARS[schema["$ref"].rsplit("/", 1)[1]]
+                )
+            return schema
+        raise SystemExit(f"no rule for the SDK type {annotation!r}")
+
+    def message(self, model: Any, family: str) -> str:
+        """Add `family.sdk.<Type>` with every field of the SDK model; return its key."""
+        key = f"{family}.sdk.{model.__name__}"
+        if key not in self.defs:
+            self.defs[key] = {}
+            properties = {
+                (info.alias or camel(name)): (name, self.annotation(info.annotation, family))
+                for name, info in model.model_fields.items()
+            }
+            self.defs[key] = message_schema(
+                f"{model.__name__} ({SDK_PACKAGE} {SDK_VERSION})",
+                with_aliases(properties),
+                is_strict=family == "request",
+            )
+        return key
+
+
+def camel(name: str) -> str:
+    """Turn a snake_case SDK field name into its lowerCamel JSON name."""
+    head, *rest = name.split("_")
+    return head + "".join(word.capitalize() for word in rest)
+
+
+def add_sdk_fields(
+    api: str, title: str, properties: dict[str, tuple[str, dict[str, Any]]], sdk: SdkTypes, family: str
+) -> None:
+    """Add the SDK_ADDITIONS of message `title` to `properties`, refusing a field already defined."""
+    for json_name, addition in SDK_ADDITIONS[api].get(title, {}).items():
+        if json_name in properties:
+            raise SystemExit(f"{api} {title}.{json_name} is now defined; remove it from SDK_ADDITIONS")
+        properties[json_name] = (snake(json_name), sdk.field(addition.sdk, family))
+
+
 class ProtoConverter:
     """Turn protobuf message descriptors into JSON Schema `$defs`, following the proto3 JSON mapping."""
 
@@ -421,6 +637,8 @@ class ProtoConverter:
         self.pool = pool
         self.overlay = overlay
         self.overlaid: set[str] = set()
+        self.sdk = SdkTypes(self.defs)
+        self.sdk_added: set[str] = set()
         self.scalars: dict[int, dict[str, Any]] = {
             FieldDescriptor.TYPE_DOUBLE: ref("float"),
             FieldDescriptor.TYPE_FLOAT: ref("float"),
@@ -462,6 +680,9 @@ class ProtoConverter:
                 )
             properties[json_name] = (snake(json_name), self.overlay_field(spec, family))
         self.overlaid.add(title)
+        if self.overlay.versions:  # the lagging v1 and v1alpha are judged by v1beta (replay/_schemas.py)
+            add_sdk_fields("gemini", title, properties, self.sdk, family)
+            self.sdk_added.add(title)
         self.defs[key] = message_schema(title, with_aliases(properties), is_strict=family == "request")
         return key
 
@@ -475,6 +696,9 @@ class ProtoConverter:
         if key not in self.defs:
             self.defs[key] = {}
             properties = {j: (snake(j), self.overlay_field(spec, family)) for j, spec in fields.items()}
+            if self.overlay.versions:
+                add_sdk_fields("gemini", name, properties, self.sdk, family)
+                self.sdk_added.add(name)
             self.defs[key] = message_schema(name, with_aliases(properties), is_strict=family == "request")
         return key
 
@@ -613,11 +837,17 @@ def build_gemini(version: str) -> dict[str, Any]:
     unused = set(overlay.fields) - converter.overlaid
     if unused:
         raise SystemExit(f"GEMINI_OVERLAY names messages that {package} does not reach: {sorted(unused)}")
+    if overlay.versions and set(SDK_ADDITIONS["gemini"]) - converter.sdk_added:
+        missing = sorted(set(SDK_ADDITIONS["gemini"]) - converter.sdk_added)
+        raise SystemExit(f"SDK_ADDITIONS names messages that {package} does not reach: {missing}")
     source = {
         "package": GEMINI_PACKAGE,
         "version": importlib.metadata.version(GEMINI_PACKAGE),
         "definitions": package,
         "overlay": "GEMINI_OVERLAY in tools/gen_schemas.py" if overlay.versions else "none",
+        "sdkAdditions": f"SDK_ADDITIONS in tools/gen_schemas.py, from {SDK_PACKAGE} {SDK_VERSION}"
+        if overlay.versions
+        else "none",
     }
     return document("gemini", version, source, methods, converter.defs)
 
@@ -719,6 +949,8 @@ class DiscoveryConverter:
         self.prefix = prefix
         self.defs: dict[str, Any] = {}
         self.short_names: dict[str, str] = {}
+        self.sdk = SdkTypes(self.defs)
+        self.sdk_added: set[str] = set()
 
     def short(self, name: str) -> str:
         """Drop the API-wide prefix (`GoogleCloudAiplatformV1beta1`) from a schema id, refusing clashes."""
@@ -738,6 +970,8 @@ class DiscoveryConverter:
             prop: (snake(prop), self.property(value, family, f"{self.short(name)}.{prop}"))
             for prop, value in schema.get("properties", {}).items()
         }
+        add_sdk_fields("vertex", self.short(name), properties, self.sdk, family)
+        self.sdk_added.add(self.short(name))
         self.defs[key] = message_schema(
             self.short(name), with_aliases(properties), is_strict=family == "request"
         )
@@ -806,6 +1040,7 @@ def build_vertex(version: str) -> dict[str, Any]:
         "version": importlib.metadata.version(VERTEX_PACKAGE),
         "definitions": f"googleapiclient/discovery_cache/documents/aiplatform.{version}.json",
         "revision": discovery["revision"],
+        "sdkAdditions": f"SDK_ADDITIONS in tools/gen_schemas.py, from {SDK_PACKAGE} {SDK_VERSION}",
     }
     return document("vertex", version, source, methods, converter.defs)
 
