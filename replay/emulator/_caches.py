@@ -14,6 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from replay.emulator._catalogue import TunedLookup, resolve_model
+from replay.emulator._checks import check_file_uris
 from replay.emulator._errors import StatusError, invalid_argument, not_found
 from replay.emulator._generation import CachedPrefix
 from replay.emulator._http import Call, Reply, json_reply
@@ -78,6 +79,7 @@ class CacheStore:
         if call.is_vertex and path.startswith("projects/"):
             path = "/".join(path.split("/")[4:])
         resolve_model(call, path, "generateContent", self._tuned)
+        check_file_uris(body, is_vertex=call.is_vertex)
         now = self._context.clock.now()
         expire = self._expiry(body, now) or now + DEFAULT_TTL
         contents = as_list(body.get("contents"))

@@ -2,9 +2,13 @@
 
 A model is known when its id starts with a family prefix (``gemini-``, ``gemma-``, ``learnlm-``;
 ``gemini-embedding-``, ``text-embedding-``, ``text-multilingual-embedding-``, ``embedding-``;
-``imagen-``; ``veo-``), so tests
-may use any current or future model name; anything else (``invalid-model-name``) is 404 NOT_FOUND,
-as is calling a method the family does not serve (Imagen has no ``generateContent``). Lists show a
+``imagen-``, ``virtual-try-on-``, ``image-segmentation-``; ``veo-``), so tests may use any current
+or future model name; anything else (``invalid-model-name``) is 404 NOT_FOUND, as is calling a
+method the family does not serve (Imagen has no ``generateContent``). Two exceptions narrow this:
+the Gemini API serves only the embedding models it names (``gemini-embedding-001``,
+``gemini-embedding-2``, ``text-embedding-004``...), not Vertex AI's; and Vertex AI serves partner
+publishers' models (``publishers/meta/models/llama-...-maas``, ``publishers/intfloat/models/
+multilingual-e5-...-maas``) by their own publisher prefixes. Lists show a
 fixed catalogue of sixteen models, enough for two pages at the README's ``page_size=10``. Tuned
 models (Gemini ``tunedModels/ID``, Vertex AI ``models/ID`` and ``endpoints/ID``) are known once a
 tuning job created them; `resolve_model` asks the tuning store through a callback.
@@ -47,10 +51,24 @@ _PREFIXES = (
     ("text-multilingual-embedding-", Family.EMBEDDING),
     ("embedding-", Family.EMBEDDING),
     ("imagen-", Family.IMAGE),
+    ("virtual-try-on-", Family.IMAGE),
+    ("image-segmentation-", Family.IMAGE),
     ("veo-", Family.VIDEO),
     ("gemini-", Family.GENERATIVE),
     ("gemma-", Family.GENERATIVE),
     ("learnlm-", Family.GENERATIVE),
+)
+
+# Vertex AI's Model Garden: the families of partner publishers' models, by publisher and id prefix.
+_PARTNER_PREFIXES: dict[str, tuple[tuple[str, Family], ...]] = {
+    "meta": (("llama-", Family.GENERATIVE),),
+    "mistralai": (("mistral-", Family.GENERATIVE), ("codestral-", Family.GENERATIVE)),
+    "anthropic": (("claude-", Family.GENERATIVE),),
+    "intfloat": (("multilingual-e5-", Family.EMBEDDING),),
+}
+# The embedding models the Gemini API serves; the others of the family are Vertex AI's alone.
+_GEMINI_EMBEDDINGS = re.compile(
+    r"gemini-embedding-(001|exp(-[0-9-]+)?|[2-9](-preview(-[0-9-]+)?)?)|text-embedding-004|embedding-001"
 )
 
 # (id, display name, input limit, output limit): the models that lists show.
@@ -107,9 +125,10 @@ def traits(model_id: str) -> Traits:
     return Traits(is_thinking, has_part_ids, _LEGACY.match(model_id) is not None)
 
 
-def family_of(model_id: str) -> Family | None:
-    """Return the family of a base model id, or None when no such model exists."""
-    return next((family for prefix, family in _PREFIXES if model_id.startswith(prefix)), None)
+def family_of(model_id: str, publisher: str = "google") -> Family | None:
+    """Return the family of a base model id of `publisher`, or None when no such model exists."""
+    prefixes = _PREFIXES if publisher == "google" else _PARTNER_PREFIXES.get(publisher, ())
+    return next((family for prefix, family in prefixes if model_id.startswith(prefix)), None)
 
 
 @dataclass(frozen=True)
@@ -130,15 +149,18 @@ def resolve_model(call: Call, path: str, method: str, tuned: TunedLookup) -> Mod
     """Find the model `path` names (as in the URL), or raise the service's 404."""
     parts = path.split("/")
     base_id: str | None = None
+    publisher = "google"
     is_tuned = False
-    if len(parts) == 4 and parts[0] == "publishers" and parts[2] == "models":
-        base_id = parts[3].split("@", 1)[0] if parts[1] == "google" else None
+    if len(parts) == 4 and parts[0] == "publishers" and parts[2] == "models" and call.is_vertex:
+        base_id, publisher = parts[3].split("@", 1)[0], parts[1]
     elif len(parts) == 2 and parts[0] == "models" and not call.is_vertex:
         base_id = parts[1]
     elif len(parts) == 2 and parts[0] in ("tunedModels", "models", "endpoints"):
         base_id = tuned(f"{parts[0]}/{parts[1].split('@', 1)[0]}")
         is_tuned = True
-    family = family_of(base_id) if base_id else None
+    family = family_of(base_id, publisher) if base_id else None
+    if family is Family.EMBEDDING and not call.is_vertex and not _GEMINI_EMBEDDINGS.fullmatch(base_id or ""):
+        family = None
     if base_id is None or family is None or method not in METHODS[family]:
         raise model_not_found(call, path, method)
     return ModelRef(path, base_id, family, is_tuned)

@@ -9,7 +9,11 @@ Three layers, in order:
    Google's published Gemini v1 and v1alpha definitions lag behind the service; `replay._schemas`
    judges those versions by v1beta, as the service behaves.
 3. Rules no schema states: required fields (``contents``, non-empty ``parts``), known roles,
-   ranges of sampling settings, and which response MIME types exist.
+   ranges of sampling settings, which response MIME types exist (``text/x.enum`` needs a STRING
+   enum schema), that a speech config names one voice or several speakers, never both, and which
+   file URIs a backend can read: the Gemini API reads its own files (``gs://`` is Vertex AI's),
+   Vertex AI reads Cloud Storage and the web but not the Gemini API's files. Vertex AI also
+   refuses voice cloning (``replicatedVoiceConfig``), which only the Gemini API serves.
 
 Messages follow the front end's wording (``Unknown name "x" at 'contents[0]': Cannot find field``,
 ``Invalid value at 'safety_settings[0].category'``), with field paths in snake_case as it writes them.
@@ -33,6 +37,7 @@ _GENERATE_FIELDS = frozenset(
         "continuationToken",
     }
 )  # fmt: skip
+_GEMINI_FILE = re.compile(r"https://generativelanguage\.googleapis\.com/[^/]+/files/")
 _CAMEL = re.compile(r"(?<=[a-z0-9])([A-Z])")
 
 Checker = Callable[[str, str, object], list[tuple[str, str]]]
@@ -75,7 +80,9 @@ def check_schema(method: str, url: str, body: object) -> None:
     raise invalid_argument("\n".join(lines), violations=violations)
 
 
-def check_generate(body: JSONObject, what: str = "GenerateContentRequest") -> None:
+def check_generate(
+    body: JSONObject, what: str = "GenerateContentRequest", *, is_vertex: bool = False
+) -> None:
     """Check what a generate (or count) request must hold beyond its schema."""
     contents = body.get("contents")
     if not isinstance(contents, list) or not contents:
@@ -89,10 +96,23 @@ def check_generate(body: JSONObject, what: str = "GenerateContentRequest") -> No
             raise invalid_argument(
                 f"Please use a valid role: user, model. Got {role!r} in contents[{index}]."
             )
-    check_config(as_dict(body.get("generationConfig")), what)
+    check_file_uris(body, is_vertex=is_vertex)
+    check_config(as_dict(body.get("generationConfig")), what, is_vertex=is_vertex)
 
 
-def check_config(config: JSONObject, what: str) -> None:
+def check_file_uris(body: JSONObject, *, is_vertex: bool) -> None:
+    """Refuse ``fileData`` URIs the backend cannot read, in ``contents`` and ``systemInstruction``."""
+    contents = [*as_list(body.get("contents")), as_dict(body.get("systemInstruction"))]
+    for content in contents:
+        for part in as_list(as_dict(content).get("parts")):
+            uri = as_str(as_dict(as_dict(part).get("fileData")).get("fileUri"))
+            if not is_vertex and uri.startswith("gs://"):
+                raise invalid_argument(f"Invalid or unsupported file uri: {uri}")
+            if is_vertex and _GEMINI_FILE.match(uri):
+                raise invalid_argument(f"Unsupported file uri: {uri}")
+
+
+def check_config(config: JSONObject, what: str, *, is_vertex: bool = False) -> None:
     """Check the ranges and choices of a generation config."""
     ranges = {
         "temperature": (0.0, 2.0),
@@ -123,6 +143,34 @@ def check_config(config: JSONObject, what: str) -> None:
         raise invalid_argument(
             f"* {what}.generation_config: response_schema and response_json_schema cannot both be set.\n"
         )
+    schema = as_dict(config.get("responseSchema") or config.get("responseJsonSchema"))
+    if mime == "text/x.enum" and has_schema and not _is_string_enum(schema):
+        field = "response_schema" if "responseSchema" in config else "response_json_schema"
+        raise invalid_argument(
+            f"* {what}.generation_config.{field}: for response_mime_type text/x.enum, the schema "
+            "must be of type STRING with enum values.\n"
+        )
+    speech = as_dict(config.get("speechConfig"))
+    check_speech(speech, f"{what}.generation_config.speech_config", is_vertex=is_vertex)
+
+
+def check_speech(speech: JSONObject, where: str, *, is_vertex: bool) -> None:
+    """Check that a speech config names one voice or several speakers, in a form the backend serves."""
+    if "voiceConfig" in speech and "multiSpeakerVoiceConfig" in speech:
+        raise invalid_argument(
+            f"* {where}: voice_config and multi_speaker_voice_config are mutually exclusive; set one.\n"
+        )
+    speakers = as_list(as_dict(speech.get("multiSpeakerVoiceConfig")).get("speakerVoiceConfigs"))
+    voices = [as_dict(speech.get("voiceConfig"))] + [as_dict(as_dict(s).get("voiceConfig")) for s in speakers]
+    if is_vertex and any("replicatedVoiceConfig" in voice for voice in voices):
+        raise invalid_argument(
+            f"* {where}.voice_config.replicated_voice_config: voice replication is not supported.\n"
+        )
+
+
+def _is_string_enum(schema: JSONObject) -> bool:
+    kind = schema.get("type")
+    return isinstance(kind, str) and kind.upper() == "STRING" and bool(as_list(schema.get("enum")))
 
 
 def _checker() -> Checker:

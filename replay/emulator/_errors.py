@@ -6,10 +6,14 @@ the real front ends (for instance invalid keys are 400 INVALID_ARGUMENT, not 401
 code and tests match on them.
 
 StatusError               an error answer: code, status, message, details, extra headers
+
+A URL that names no method at all never reaches the API: Google's front end answers it with its
+plain HTML 404 page, not JSON (`url_not_found`).
 """
 
 from __future__ import annotations
 
+import html
 from collections.abc import Mapping, Sequence
 
 from genai_min._hosts import GEMINI_HOST, VERTEX_GLOBAL_HOST
@@ -62,6 +66,8 @@ class StatusError(Exception):
         self.status = status or STATUS_NAMES.get(code, "UNKNOWN")
         self.details = list(details)
         self.headers = dict(headers or {})
+        self.page: str | None = None
+        """An HTML page to answer with instead of the JSON envelope (the front end's own errors)."""
 
     def envelope(self) -> JSONObject:
         """Return the JSON body: ``{"error": {"code", "message", "status", "details"?}}``."""
@@ -92,6 +98,19 @@ def failed_precondition(message: str) -> StatusError:
 def not_found(message: str) -> StatusError:
     """Build a 404 NOT_FOUND."""
     return StatusError(404, message)
+
+
+def url_not_found(path: str) -> StatusError:
+    """Build the front end's 404 for a URL no API method serves: an HTML page, as Google's hosts answer."""
+    error = StatusError(404, f"The requested URL {path} was not found on this server.")
+    error.page = (
+        "<!DOCTYPE html>\n<html lang=en>\n  <meta charset=utf-8>\n"
+        "  <title>Error 404 (Not Found)!!1</title>\n"
+        "  <p><b>404.</b> <ins>That\u2019s an error.</ins>\n"
+        f"  <p>The requested URL <code>{html.escape(path)}</code> was not found on this server.  "
+        "<ins>That\u2019s all we know.</ins>\n"
+    )
+    return error
 
 
 def error_info(reason: str, service: str, **metadata: str) -> JSONObject:

@@ -7,7 +7,12 @@ far and a size that is a multiple of the chunk granularity (``x-goog-upload-chun
 8 MiB unless the emulator was built with another) except for the last; ``upload, finalize``
 (or ``finalize``) ends the upload, which must then hold exactly the declared size, and answers
 ``{"file": File}`` with ``x-goog-upload-status: final``. ``query`` and ``cancel`` work too. The
-session id authorises the chunks, so they carry no API key.
+session id authorises the chunks, so they carry no API key. A MIME type outside the IANA top-level
+types (``bad/mime_type``) is refused at the start: 400 ``Unsupported MIME type``.
+
+``files:register`` registers Cloud Storage objects (``gs://`` URIs, with the caller's OAuth token):
+each becomes a File of source REGISTERED, ACTIVE at once, whose ``uri`` is the Gemini API's and
+whose bytes the emulator does not have (it cannot reach Cloud Storage).
 
 States: an uploaded file is PROCESSING in the finalize answer and at its first GET, and ACTIVE
 from the second GET on (list answers do not count as polls). Generated files (Veo videos, batch
@@ -21,6 +26,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import mimetypes
 import re
 from dataclasses import dataclass, field
 
@@ -29,11 +35,15 @@ from replay.emulator._errors import StatusError, invalid_argument, not_found
 from replay.emulator._http import Call, Reply, bytes_reply, json_reply
 from replay.emulator._pages import listing, page
 from replay.emulator._state import Context
-from replay.emulator._wire import JSONObject, as_int, as_str, timestamp
+from replay.emulator._wire import JSONObject, as_int, as_list, as_str, timestamp
 
 PUBLIC_HOST = GEMINI_URL
 LIFETIME = 48 * 3600.0
 _ID = re.compile(r"[a-z0-9][a-z0-9-]{0,39}")
+_MIME = re.compile(
+    r"(application|audio|font|image|message|model|multipart|text|video)/[a-z0-9][a-z0-9!#$&^_.+-]*"
+)
+"""A MIME type the service takes: an IANA top-level type and a subtype."""
 
 
 @dataclass
@@ -49,9 +59,12 @@ class StoredFile:
     source: str = "UPLOADED"
     polls: int = 0
 
+    uri: str = ""
+    """Where a registered file lives (``gs://...``); empty for uploaded and generated files."""
+
     @property
     def state(self) -> str:
-        """PROCESSING until the second GET of an upload, ACTIVE after (and for generated files)."""
+        """PROCESSING until the second GET of an upload, ACTIVE after (and for other files)."""
         return "ACTIVE" if self.source != "UPLOADED" or self.polls >= 2 else "PROCESSING"
 
     def to_wire(self) -> JSONObject:
@@ -116,6 +129,8 @@ class FileStore:
         mime = call.headers.get("x-goog-upload-header-content-type") or as_str(described.get("mimeType"))
         if not mime:
             raise invalid_argument("* CreateFileRequest.file.mime_type: the file's MIME type is required.")
+        if not _MIME.fullmatch(mime.split(";", 1)[0].strip().lower()):
+            raise invalid_argument(f"Unsupported MIME type: {mime}")
         size_text = call.headers.get("x-goog-upload-header-content-length")
         size = as_int(size_text, -1) if size_text is not None else as_int(described.get("sizeBytes"), -1)
         file_id = self._new_id(as_str(described.get("name")))
@@ -264,6 +279,32 @@ class FileStore:
         """Answer the redirected download with the file's bytes."""
         stored = self.find(file_id)
         return bytes_reply(stored.data, stored.mime_type)
+
+    def register(self, call: Call) -> Reply:
+        """Register Cloud Storage objects as files (``files:register``); answer ``{"files": [...]}``."""
+        uris = [as_str(u) for u in as_list(call.body.get("uris"))]
+        if not uris:
+            raise invalid_argument("* RegisterFilesRequest.uris: at least one uri is required.")
+        for uri in uris:
+            if not uri.startswith("gs://") or "/" not in uri[5:]:
+                raise invalid_argument(f"* RegisterFilesRequest.uris: {uri!r} is not gs://bucket/object.")
+        registered = []
+        for uri in uris:
+            mime = mimetypes.guess_type(uri)[0] or "application/octet-stream"
+            stored = StoredFile(
+                self._context.ids.next("files"),
+                mime,
+                b"",
+                self._context.clock.now(),
+                call.version,
+                display_name=uri.rsplit("/", 1)[-1],
+                source="REGISTERED",
+                uri=uri,
+            )
+            with self._context.lock:
+                self._files[stored.file_id] = stored
+            registered.append(stored.to_wire())
+        return json_reply({"files": registered})
 
     def add_generated(self, data: bytes, mime_type: str, version: str) -> StoredFile:
         """Store a file the service made (a video, batch results); it is ACTIVE at once."""

@@ -44,7 +44,15 @@ from replay.emulator._catalogue import ModelRef, Traits, traits
 from replay.emulator._http import Call
 from replay.emulator._media_bytes import pcm, png
 from replay.emulator._schema_values import value_for
-from replay.emulator._text import count_contents, count_text, logprobs, rng, sentences, truncate
+from replay.emulator._text import (
+    count_by_modality,
+    count_contents,
+    count_text,
+    logprobs,
+    rng,
+    sentences,
+    truncate,
+)
 from replay.emulator._tools import (
     choose_calls,
     function_responses,
@@ -52,7 +60,7 @@ from replay.emulator._tools import (
     quote_responses,
     subject_of,
 )
-from replay.emulator._usage import SERVICE_TIER, Counts, thought_tokens, usage_metadata
+from replay.emulator._usage import SERVICE_TIER, Counts, thought_tokens, traffic_type, usage_metadata
 from replay.emulator._wire import JSONObject, as_dict, as_int, as_list, as_str, digest, encode_bytes
 
 BLOCK_PROMPT = "emulator:block-prompt"
@@ -123,6 +131,7 @@ def generate(
             thought_tokens(model_traits, config, seed) if candidates else 0,
             cached.token_count if cached else None,
             tools.prompt_tokens,
+            count_by_modality([*contents, system]),
         ),
         candidates,
     )
@@ -161,7 +170,7 @@ def stream_chunks(call: Call, answer: JSONObject) -> list[JSONObject]:
         if is_last:
             chunk["usageMetadata"] = usage_meta
         elif call.is_vertex:
-            chunk["usageMetadata"] = {"trafficType": "ON_DEMAND"}
+            chunk["usageMetadata"] = {"trafficType": traffic_type(call)}
         else:
             sent = sum(
                 count_text(as_str(part.get("text")))

@@ -41,10 +41,15 @@ _FILTERED = (
 
 
 def predict_images(call: Call, model_id: str) -> JSONObject:
-    """Answer an Imagen predict request."""
+    """Answer an Imagen predict request (or Vertex AI's virtual try-on and segmentation)."""
     instances = [as_dict(i) for i in as_list(call.body.get("instances"))]
     if not instances:
         raise invalid_argument("* PredictRequest.instances: at least one instance is required.")
+    if model_id.startswith(("virtual-try-on-", "image-segmentation-")):
+        if not call.is_vertex:
+            raise invalid_argument(f"{model_id} is only served on Vertex AI.")
+        if model_id.startswith("image-segmentation-"):
+            return _segment(model_id, instances[0], call.field("parameters"))
     parameters = call.field("parameters")
     instance = instances[0]
     mode = as_str(parameters.get("mode")).lower()
@@ -70,7 +75,11 @@ def predict_images(call: Call, model_id: str) -> JSONObject:
         if raw:
             source = _image_bytes(as_dict(raw.get("referenceImage")), "referenceImages[].referenceImage")
             width, height = image_size(source) or (width, height)
-    default_count = 1 if mode == "upscale" or is_edit else 4
+    is_try_on = model_id.startswith("virtual-try-on-")
+    if is_try_on:  # the person's picture, dressed in the product: the person's size
+        person = as_dict(as_dict(instance.get("personImage")).get("image"))
+        width, height = image_size(_image_bytes(person, "instances[0].personImage.image")) or (width, height)
+    default_count = 1 if mode == "upscale" or is_edit or is_try_on else 4
     count = max(1, min(as_int(parameters.get("sampleCount"), default_count), 8))
     output = as_dict(parameters.get("outputOptions"))
     wanted = as_str(output.get("mimeType"), "image/png")
@@ -96,6 +105,22 @@ def predict_images(call: Call, model_id: str) -> JSONObject:
             prediction["contentType"] = "image"
         predictions.append(prediction)
     return {"predictions": predictions}
+
+
+def _segment(model_id: str, instance: JSONObject, parameters: JSONObject) -> JSONObject:
+    """Answer image segmentation: masks the size of the input, each with its labels and scores."""
+    source = _image_bytes(as_dict(instance.get("image")), "instances[0].image")
+    width, height = image_size(source) or size_for(None)
+    seed = digest(model_id, instance, parameters)
+    words = as_str(instance.get("prompt")).replace(",", " ").split()
+    labels = [w for w in words if w.isalpha()] or ["object"]
+    masks: list[object] = []
+    for index, label in enumerate(labels[: max(1, as_int(parameters.get("maxPredictions"), 3))]):
+        data, mime = image(digest(seed, index), "image/png", width, height)
+        score = round(0.5 + (digest(seed, label)[0] % 50) / 100, 2)
+        labelled = [{"label": label, "score": score}]
+        masks.append({"bytesBase64Encoded": encode_bytes(data), "mimeType": mime, "labels": labelled})
+    return {"predictions": masks}
 
 
 def _image_bytes(value: JSONObject, where: str) -> bytes:

@@ -4,8 +4,11 @@ The standard library's `ThreadingHTTPServer` is enough: requests are small, one 
 connection, HTTP/1.1 keep-alive, and streams written with chunked transfer encoding, one
 ``data: {...}\\r\\n\\r\\n`` event per chunk, flushed as it is written. Order of work for a request:
 record it, wait out any injected latency, serve the token endpoint, inject a failure if one is
-due, check credentials, parse and check the body, route it, answer. `stop` closes the listening
-socket and every open connection, so it is quick even while clients keep connections alive.
+due, check credentials, parse and check the body, route it, answer. A body that cannot be read (a
+``content-length`` that is not a number, a broken chunk, more than 2 GiB: `replay._handler.MAX_BODY`,
+the most one upload request may carry) is answered 400 or 413 INVALID_ARGUMENT in the service's
+envelope, and the connection closed. `stop` closes the listening socket and every open connection,
+so it is quick even while clients keep connections alive.
 """
 
 from __future__ import annotations
@@ -21,11 +24,11 @@ from typing import Self
 from urllib.parse import parse_qs, urlsplit
 
 from genai_min._hosts import is_service_url
-from replay._handler import Handler
+from replay._handler import BodyError, Handler
 from replay.emulator._auth import TokenAuthority, check_credentials
 from replay.emulator._errors import StatusError, injected
 from replay.emulator._faults import FaultPlan, Faults
-from replay.emulator._http import RecordedRequest, Reply
+from replay.emulator._http import RecordedRequest, Reply, encoded
 from replay.emulator._service import Service, backend_of, build_call, error_reply
 from replay.emulator._state import Clock, Context, Ids
 
@@ -176,11 +179,12 @@ class Emulator:
             return self.authority.token_endpoint(raw, is_strict=self.api_key is not None), None
         status = self._plan.take_failure(path)
         if status is not None:
-            error = injected(status, retry_after=faults.retry_after, is_vertex=_is_vertex(path))
+            error = injected(status, retry_after=faults.retry_after, is_vertex=_is_vertex(path, headers))
             return error_reply(error), None
         try:
             self._authorise(path, urlsplit(target).query, headers)
             reply = self._service.handle(build_call(method, target, headers, raw, self._served_as(headers)))
+            reply = encoded(reply, method, headers.get("accept-encoding", ""))
         except StatusError as error:
             reply = error_reply(error)
         except Exception as exc:  # a bug here must still answer, as the service's 500 would
@@ -199,14 +203,13 @@ class Emulator:
         query = parse_qs(query_text)
         if path.startswith("/download/") or (path.startswith("/upload/") and "upload_id" in query):
             return
-        check_credentials(
-            headers, query, is_vertex=_is_vertex(path), api_key=self.api_key, authority=self.authority
-        )
+        is_vertex = _is_vertex(path, headers)
+        check_credentials(headers, query, is_vertex=is_vertex, api_key=self.api_key, authority=self.authority)
 
 
-def _is_vertex(path: str) -> bool:
+def _is_vertex(path: str, headers: dict[str, str]) -> bool:
     version, _, rest = path.strip("/").partition("/")
-    return backend_of(version, rest) == "vertex"
+    return backend_of(version, rest, headers) == "vertex"
 
 
 class _Server(ThreadingHTTPServer):
@@ -250,10 +253,19 @@ class _Handler(Handler):
             self.server.track(self.connection, is_open=False)
 
     def serve(self) -> None:
-        raw = self.read_body()
-        headers = {name.lower(): value for name, value in self.headers.items()}
-        reply, cut_after = self.server.emulator._answer(self.command, self.path, headers, raw)
+        try:
+            raw = self.read_body()
+        except BodyError as exc:
+            # Where this body ends, and the next request starts, is unknown: answer, then hang up.
+            reply = error_reply(StatusError(exc.status, exc.message, status="INVALID_ARGUMENT"))
+            cut_after: int | None = None
+            self.close_connection = True
+        else:
+            headers = {name.lower(): value for name, value in self.headers.items()}
+            reply, cut_after = self.server.emulator._answer(self.command, self.path, headers, raw)
         self.send_response(reply.status)
+        if self.close_connection:
+            self.send_header("connection", "close")
         for name, value in reply.headers:
             self.send_header(name, value)
         if reply.events is None:

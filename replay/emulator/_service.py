@@ -1,10 +1,14 @@
 """Route a request to the store or generator that answers it, on either backend.
 
-A URL is read as ``[/upload|/download]/{version}/{resource}[:{verb}]``. The backend follows from
-the resource, as the SDK builds paths: ``projects/P/locations/L/...`` and ``publishers/...``
-(express mode) are Vertex AI, and so is anything under ``v1beta1`` (express mode creates caches at
-a bare ``cachedContents``); everything else is the Gemini API. Versions ``v1``, ``v1beta`` and
-``v1alpha`` serve the Gemini API and ``v1`` and ``v1beta1`` Vertex AI, all with the same routes.
+A URL is read as ``[/upload|/download]/{version}/{resource}[:{verb}]``. The backend is the one
+the ``Host`` header names when it is a Google host (the replay session relays requests keeping
+it), so a Vertex-shaped path sent to the Gemini API's host gets the Gemini API's answer. Otherwise
+it follows from the resource, as the SDK builds paths: ``projects/P/locations/L/...`` and
+``publishers/...`` (express mode) are Vertex AI, and so is anything under ``v1beta1`` (express mode
+creates caches at a bare ``cachedContents``); everything else is the Gemini API. A URL that no
+method serves gets the front end's plain HTML 404 page, as the real hosts answer. Versions ``v1``,
+``v1beta`` and ``v1alpha`` serve the Gemini API and ``v1`` and ``v1beta1`` Vertex AI, all with the
+same routes.
 Names a request carries are looked up by their last id: the project and location in a Vertex AI
 name (a project number instead of its id, say) do not matter.
 """
@@ -12,21 +16,23 @@ name (a project number instead of its id, say) do not matter.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from urllib.parse import parse_qs, unquote, urlsplit
 
+from genai_min._hosts import backend_of_host
 from replay.emulator._batches import BatchStore
 from replay.emulator._caches import CacheStore
 from replay.emulator._catalogue import (
     Family,
     ModelRef,
     base_models,
+    family_of,
     get_base_model,
     model_not_found,
     resolve_model,
 )
 from replay.emulator._checks import check_generate, check_schema, parse_json
-from replay.emulator._errors import StatusError, invalid_argument, not_found
+from replay.emulator._errors import StatusError, invalid_argument, url_not_found
 from replay.emulator._files import FileStore
 from replay.emulator._generation import generate, stream_chunks
 from replay.emulator._http import Backend, Call, Reply, json_reply, sse_reply
@@ -41,7 +47,7 @@ from replay.emulator._tokens import (
     embed_one,
     predict_embeddings,
 )
-from replay.emulator._tuning import TuningStore
+from replay.emulator._tuning import TuningStore, validate_reward
 from replay.emulator._videos import VideoStore
 from replay.emulator._wire import JSONObject, as_dict, as_str, camel_keys
 
@@ -51,10 +57,17 @@ VERSIONS: dict[Backend, tuple[str, ...]] = {
 }
 _VERTEX_PREFIX = re.compile(r"^projects/(?P<project>[^/]+)/locations/(?P<location>[^/]+)/(?P<rest>.*)$")
 Handler = Callable[[Call, ModelRef], Reply]
+_VALIDATE = "validateReinforcementTuningReward"
+_MODEL_KINDS = frozenset({"models", "tunedModels", "publishers", "endpoints"})
+"""What a model verb (``:generateContent``) may follow: a model, a tuned model or an endpoint."""
 
 
-def backend_of(version: str, path: str) -> Backend:
-    """Tell which backend a path (after the version) belongs to."""
+def backend_of(version: str, path: str, headers: Mapping[str, str] | None = None) -> Backend:
+    """Tell which backend a path (after the version) belongs to: by its Google host, else by its path."""
+    headers = headers or {}
+    by_host = backend_of_host(headers.get("host", "").rsplit(":", 1)[0])
+    if by_host is not None:
+        return by_host
     # Express mode sends some paths bare (``/v1beta1/cachedContents``): v1beta1 is Vertex AI's alone.
     return "vertex" if path.startswith(("projects/", "publishers/")) or version == "v1beta1" else "gemini"
 
@@ -69,14 +82,14 @@ def build_call(method: str, target: str, headers: dict[str, str], raw: bytes, ba
     if is_upload or is_download:
         segments = segments[1:]
     if len(segments) < 2:
-        raise not_found(f"The requested URL {parts.path} was not found on this server.")
+        raise url_not_found(parts.path)
     version, path = segments[0], "/".join(segments[1:])
     resource, _, verb = path.partition(":") if ":" in segments[-1] else (path, "", "")
-    backend = backend_of(version, path)
+    backend = backend_of(version, path, headers)
     if version not in VERSIONS[backend]:
-        raise not_found(f"The requested URL {parts.path} was not found on this server (unknown API version).")
+        raise url_not_found(parts.path)
     project = location = None
-    if match := _VERTEX_PREFIX.match(resource):
+    if backend == "vertex" and (match := _VERTEX_PREFIX.match(resource)):
         project, location, resource = match["project"], match["location"], match["rest"]
     is_chunk = is_upload and "upload_id" in query
     body: object = {}
@@ -149,7 +162,7 @@ class Service:
             return self.files.chunk(call, upload_id) if upload_id else self.files.start(call)
         if call.method == "GET" and len(segments) == 2 and segments[0] == "files" and call.verb == "download":
             return self.files.serve_bytes(call, segments[1])
-        raise not_found(f"The requested URL {call.resource} was not found on this server.")
+        raise url_not_found(_path_of(call))
 
     def _custom(self, call: Call) -> Reply:
         segments = call.resource.split("/")
@@ -161,9 +174,13 @@ class Service:
                 return self.batches.cancel(call, segments[1])
         if call.verb == "download" and kind == "files" and len(segments) == 2 and call.method == "GET":
             return self.files.download(call, segments[1])
+        if (call.method, call.resource, call.verb) == ("POST", "files", "register") and not call.is_vertex:
+            return self.files.register(call)
+        if (call.method, call.resource, call.verb) == ("POST", "tuningJobs", _VALIDATE) and call.is_vertex:
+            return json_reply(validate_reward(call))
         handler = self._model_verbs.get(call.verb)
-        if handler is None or call.method != "POST":
-            raise not_found(f"Method {call.verb} on {call.resource} was not found.")
+        if handler is None or call.method != "POST" or kind not in _MODEL_KINDS:
+            raise url_not_found(_path_of(call))
         if call.verb == "computeTokens" and not call.is_vertex:
             raise model_not_found(call, call.resource, call.verb)
         return handler(call, resolve_model(call, call.resource, call.verb, self.tuning.base_model_of))
@@ -214,9 +231,7 @@ class Service:
         only |= {"tuningJobs": "vertex", "batchPredictionJobs": "vertex"}
         route = routes.get((method, kind, count))
         if route is None or only.get(kind, call.backend) != call.backend:
-            raise not_found(
-                f"The requested URL /{call.version}/{call.resource} was not found on this server."
-            )
+            raise url_not_found(_path_of(call))
         return route()
 
     # -- models ---------------------------------------------------------------------------------
@@ -234,6 +249,12 @@ class Service:
         return json_reply(listing("models", items, token))
 
     def _models_get(self, call: Call, model_id: str) -> Reply:
+        if call.is_vertex and family_of(model_id.split("@", 1)[0]) is not None:
+            # A publisher model's name where a Model resource id (a number) belongs.
+            raise invalid_argument(
+                f"Invalid Model resource name {call.parent()}models/{model_id}: a model id is a number; "
+                f"Google's models are named publishers/google/models/{model_id}."
+            )
         if call.is_vertex:
             return self.tuning.get_model(call, model_id)
         return json_reply(get_base_model(call, model_id))
@@ -241,7 +262,7 @@ class Service:
     # -- model verbs ----------------------------------------------------------------------------
 
     def _generate(self, call: Call, model: ModelRef, body: JSONObject) -> JSONObject:
-        check_generate(body)
+        check_generate(body, is_vertex=call.is_vertex)
         cache_name = as_str(body.get("cachedContent"))
         cached = self.caches.prefix(call, cache_name) if cache_name else None
         context = self.context
@@ -257,7 +278,7 @@ class Service:
 
     def _count(self, call: Call, model: ModelRef) -> Reply:
         if "generateContentRequest" not in call.body:
-            check_generate(call.body, "CountTokensRequest")
+            check_generate(call.body, "CountTokensRequest", is_vertex=call.is_vertex)
         return json_reply(count_tokens(call))
 
     def _predict(self, call: Call, model: ModelRef) -> Reply:
@@ -276,7 +297,16 @@ class Service:
         return {"embedding": embed_one(call, model.base_id, as_dict(camel_keys(request)))}
 
 
+def _path_of(call: Call) -> str:
+    """Return the URL path a call was sent to, as the front end's 404 page quotes it."""
+    transfer = ("/upload" if call.method == "POST" else "/download") if call.is_transfer else ""
+    verb = f":{call.verb}" if call.verb else ""
+    return f"{transfer}/{call.version}/{call.parent()}{call.resource}{verb}"
+
+
 def error_reply(error: StatusError) -> Reply:
     """Turn an error into its HTTP answer."""
+    if error.page is not None:
+        return Reply(error.code, error.page.encode("utf-8"), (("content-type", "text/html; charset=UTF-8"),))
     reply = json_reply(error.envelope(), status=error.code)
     return Reply(reply.status, reply.body, (*reply.headers, *error.headers.items()))

@@ -102,6 +102,29 @@ def count_part(part: JSONObject) -> int:
     return 0
 
 
+def modality_of(part: JSONObject) -> str:
+    """Return the modality a part is counted under: TEXT, or the kind of its media's MIME type."""
+    media = as_dict(part.get("inlineData") or part.get("fileData"))
+    if not media:
+        return "TEXT"
+    mime = as_str(media.get("mimeType"))
+    kind = mime.split("/", 1)[0].upper()
+    if kind in ("IMAGE", "AUDIO", "VIDEO"):
+        return kind
+    return "DOCUMENT" if mime == "application/pdf" else "TEXT"
+
+
+def count_by_modality(contents: Sequence[object]) -> dict[str, int]:
+    """Count the tokens of a list of contents by modality, in the order modalities first appear."""
+    counts: dict[str, int] = {}
+    for content in contents:
+        for value in as_list(as_dict(content).get("parts")):
+            part = as_dict(value)
+            modality = modality_of(part)
+            counts[modality] = counts.get(modality, 0) + count_part(part)
+    return counts
+
+
 def count_contents(contents: Sequence[object]) -> int:
     """Count the tokens of a list of contents."""
     return sum(count_part(as_dict(p)) for c in contents for p in as_list(as_dict(c).get("parts")))

@@ -7,7 +7,7 @@ part). Embeddings are unit vectors derived from the text, ``outputDimensionality
 - Gemini ``:embedContent`` ``{"embedding": {"values"}}`` and ``:batchEmbedContents``
   ``{"embeddings": [...]}``; from ``gemini-embedding-2`` on (previews apart), with ``usageMetadata``
   ``{"promptTokenCount", "promptTokenDetails"}`` (sic: not ``promptTokensDetails``);
-- Vertex AI ``:embedContent`` adds ``usageMetadata``; its legacy ``:predict`` answers
+- Vertex AI ``:embedContent`` adds ``usageMetadata`` with its ``trafficType``; its legacy ``:predict`` answers
   ``{"predictions": [{"embeddings": {"values", "statistics": {"truncated", "token_count"}}}],
   "metadata": {"billableCharacterCount"}}`` (``token_count`` is snake_case on the wire).
 """
@@ -19,8 +19,9 @@ import re
 from replay.emulator._catalogue import DEFAULT_DIMENSIONS
 from replay.emulator._errors import invalid_argument
 from replay.emulator._http import Call
-from replay.emulator._text import count_contents, embedding, token_id, tokens
+from replay.emulator._text import count_by_modality, count_contents, embedding, token_id, tokens
 from replay.emulator._tools import user_text
+from replay.emulator._usage import modality_details, traffic_type
 from replay.emulator._wire import JSONObject, as_dict, as_int, as_list, as_str, encode_bytes
 
 MAX_DIMENSIONS = 3072
@@ -38,7 +39,7 @@ def count_tokens(call: Call) -> JSONObject:
     if call.is_vertex:
         characters = sum(len(user_text(as_dict(c)).replace(" ", "")) for c in contents)
         answer["totalBillableCharacters"] = characters
-    answer["promptTokensDetails"] = [{"modality": "TEXT", "tokenCount": total}]
+    answer["promptTokensDetails"] = modality_details(total, count_by_modality(contents))
     return answer
 
 
@@ -87,9 +88,9 @@ def embed_content(call: Call, model_id: str) -> JSONObject:
     prompt = count_contents([call.field("content")])
     if not call.is_vertex:
         return _with_gemini_usage({"embedding": vector}, model_id, prompt)
-    details = [{"modality": "TEXT", "tokenCount": prompt}]
+    details = modality_details(prompt, count_by_modality([call.field("content")]))
     usage = {"promptTokenCount": prompt, "promptTokensDetails": details, "totalTokenCount": prompt}
-    return {"embedding": vector, "usageMetadata": usage}
+    return {"embedding": vector, "usageMetadata": {**usage, "trafficType": traffic_type(call)}}
 
 
 def _with_gemini_usage(answer: JSONObject, model_id: str, prompt: int) -> JSONObject:

@@ -10,6 +10,13 @@ Progress is counted in polls, one state per poll, so a test's polling loop ends 
   metadata names the tuned model; each GET of the model (or of the operation) moves it from
   CREATING to ACTIVE, when the operation is done.
 
+A Vertex AI job tunes in one of three ways, named by its spec: ``supervisedTuningSpec``,
+``preferenceOptimizationSpec`` or ``reinforcementTuningSpec``, each with a ``trainingDatasetUri``.
+Continued tuning names ``preTunedModel`` (a tuned model of this emulator, ``tunedModelName``)
+instead of ``baseModel``; the job then tunes that model's base model. ``tuningJobs:
+validateReinforcementTuningReward`` scores a sample response against an example's references:
+the share of the references' words the response holds, the same for every reward named.
+
 A tuned model serves generate calls once its job has succeeded: Gemini ``tunedModels/ID``, Vertex
 AI ``models/ID`` and ``endpoints/ID``, all answering as their base model. Tuned models can be
 listed (Vertex AI: ``models?filter=labels.tune-type:*``), got, updated (display name, description,
@@ -23,12 +30,15 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from replay.emulator._catalogue import Family, family_of
+from replay.emulator._checks import snake_path
 from replay.emulator._errors import failed_precondition, invalid_argument, not_found
 from replay.emulator._http import Call, Reply, json_reply
 from replay.emulator._pages import listing, page
 from replay.emulator._state import Context, vertex_deletion
-from replay.emulator._wire import JSONObject, as_dict, as_str, timestamp
+from replay.emulator._wire import JSONObject, as_dict, as_list, as_str, timestamp
 
+SPECS = ("supervisedTuningSpec", "preferenceOptimizationSpec", "reinforcementTuningSpec")
+"""The ways a Vertex AI job tunes, by the field of its spec."""
 VERTEX_STATES = ("JOB_STATE_PENDING", "JOB_STATE_RUNNING", "JOB_STATE_SUCCEEDED")
 _METADATA_TYPE = "type.googleapis.com/google.ai.generativelanguage.v1beta.CreateTunedModelMetadata"
 
@@ -48,6 +58,8 @@ class _Tuned:
     create_time: float
     spec: JSONObject
     is_vertex: bool
+    spec_field: str = "supervisedTuningSpec"
+    pre_tuned: JSONObject = field(default_factory=dict)
     description: str = ""
     default_checkpoint_id: str = ""
     polls: int = 0
@@ -88,21 +100,35 @@ class TuningStore:
                     return job.base_id
         return None
 
+    def _pre_tuned_base(self, call: Call, pre_tuned: JSONObject) -> str:
+        """Return the base model of the tuned model continued tuning starts from, or raise 404."""
+        name = as_str(pre_tuned.get("tunedModelName"))
+        model_id = name.rsplit("/", 1)[-1].split("@", 1)[0]
+        base = self.base_model_of(f"models/{model_id}") if "/models/" in f"/{name}" else None
+        if base is None:
+            raise not_found(f"Model {name or '(none)'} to continue tuning from was not found.")
+        return base
+
     # -- jobs -------------------------------------------------------------------------------
 
     def create(self, call: Call) -> Reply:
         """Start a tuning job (Vertex AI ``tuningJobs``, Gemini ``tunedModels``)."""
         body = call.body
+        pre_tuned = call.field("preTunedModel") if call.is_vertex else {}
         base_model = as_str(body.get("baseModel"))
+        if pre_tuned and not base_model:
+            base_model = self._pre_tuned_base(call, pre_tuned)
+            pre_tuned = {**pre_tuned, "baseModel": base_model}
         base_id = base_model.rsplit("/", 1)[-1]
         if not base_model:
             raise invalid_argument("* TuningJob.base_model: the base model to tune is required.")
         if family_of(base_id) is not Family.GENERATIVE:
             raise invalid_argument(f"Base model {base_model} is not supported for tuning.")
-        spec = call.field("supervisedTuningSpec")
+        spec_field = next((name for name in SPECS if name in body), SPECS[0])
+        spec = call.field(spec_field)
         if call.is_vertex and not as_str(spec.get("trainingDatasetUri")):
             raise invalid_argument(
-                "* TuningJob.supervised_tuning_spec.training_dataset_uri: a training dataset is required."
+                f"* TuningJob.{snake_path(spec_field)}.training_dataset_uri: a training dataset is required."
             )
         ids = self._context.ids
         display = as_str(body.get("tunedModelDisplayName") or body.get("displayName"))
@@ -125,6 +151,8 @@ class TuningStore:
             update_time=now,
             spec=spec,
             is_vertex=call.is_vertex,
+            spec_field=spec_field,
+            pre_tuned=pre_tuned,
             description=as_str(body.get("description")),
             hyperparameters=as_dict(as_dict(body.get("tuningTask")).get("hyperparameters")),
         )
@@ -242,11 +270,13 @@ class TuningStore:
             "name": f"{job.parent}tuningJobs/{job.job_id}",
             "tunedModelDisplayName": job.display_name,
             "baseModel": job.base_model,
-            "supervisedTuningSpec": job.spec,
+            job.spec_field: job.spec,
             "state": job.state,
             "createTime": timestamp(job.create_time),
             "updateTime": timestamp(job.update_time),
         }
+        if job.pre_tuned:
+            wire["preTunedModel"] = job.pre_tuned
         if job.description:
             wire["description"] = job.description
         if job.polls >= 1:
@@ -331,3 +361,32 @@ class TuningStore:
         if job.default_checkpoint_id:
             wire["defaultCheckpointId"] = job.default_checkpoint_id
         return wire
+
+
+def validate_reward(call: Call) -> JSONObject:
+    """Answer ``tuningJobs:validateReinforcementTuningReward``: the sample response's reward."""
+    body = call.body
+    if ("singleRewardConfig" in body) == ("compositeRewardConfig" in body):
+        raise invalid_argument(
+            "* ValidateReinforcementTuningRewardRequest: set exactly one of single_reward_config "
+            "and composite_reward_config."
+        )
+    response = " ".join(
+        as_str(as_dict(p).get("text")) for p in as_list(as_dict(body.get("sampleResponse")).get("parts"))
+    )
+    said = set(re.findall(r"\w+", response.lower()))
+    wanted: set[str] = set()
+    for reference in as_dict(as_dict(body.get("example")).get("references")).values():
+        wanted |= set(re.findall(r"\w+", as_str(reference).lower()))
+    reward = round(len(wanted & said) / len(wanted), 4) if wanted else 0.0
+    configs = (
+        [call.field("singleRewardConfig")]
+        if "singleRewardConfig" in body
+        else [
+            as_dict(as_dict(w).get("rewardConfig")) or as_dict(w)
+            for w in as_list(call.field("compositeRewardConfig").get("weightedRewardConfigs"))
+        ]
+    )
+    names = [as_str(c.get("rewardName"), f"reward_{i}") for i, c in enumerate(configs)] or ["reward_0"]
+    details: JSONObject = {name: {"reward": reward} for name in names}
+    return {"overallReward": reward, "rewardInfoDetails": details}

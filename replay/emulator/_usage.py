@@ -1,7 +1,9 @@
 """The ``usageMetadata`` of a generated answer: what the prompt, the answer, thoughts and tools cost.
 
 Counts come from `_text`'s tokeniser (258 per media part). Both backends report the prompt by
-modality; Vertex AI also reports the answer by modality and its ``trafficType``, and so does the
+modality (an inline image under IMAGE); Vertex AI also reports the answer by modality and its
+``trafficType`` (PROVISIONED_THROUGHPUT when the request asks for its provisioned throughput with
+``X-Vertex-AI-LLM-Request-Type: dedicated``, else ON_DEMAND), and so does the
 Gemini API for 1.5 and 2.0 models and for answers with image or audio parts. Gemini API answers
 carry their ``serviceTier``. A cached prefix, the service's own tools and thinking add their counts.
 """
@@ -30,6 +32,22 @@ class Counts:
     """Tokens of the cached prefix, when the request named a cache."""
     tools: int = 0
     """Tokens the service's own tools added to the prompt."""
+    prompt_details: dict[str, int] | None = None
+    """The prompt's tokens by modality, when it holds more than text; the rest counts as TEXT."""
+
+
+def traffic_type(call: Call) -> str:
+    """Return the Vertex AI traffic type a request is served as."""
+    if call.headers.get("x-vertex-ai-llm-request-type", "").strip().lower() == "dedicated":
+        return "PROVISIONED_THROUGHPUT"
+    return "ON_DEMAND"
+
+
+def modality_details(total: int, by_modality: dict[str, int] | None) -> list[object]:
+    """List a prompt's tokens by modality; whatever `by_modality` leaves out is TEXT."""
+    counts = dict(by_modality or {})
+    counts["TEXT"] = counts.get("TEXT", 0) + total - sum(counts.values())
+    return [{"modality": m, "tokenCount": n} for m, n in counts.items() if n or m == "TEXT"]
 
 
 def usage_metadata(call: Call, traits: Traits, counts: Counts, candidates: list[JSONObject]) -> JSONObject:
@@ -41,10 +59,10 @@ def usage_metadata(call: Call, traits: Traits, counts: Counts, candidates: list[
         meta["candidatesTokenCount"] = answered
     meta["totalTokenCount"] = counts.prompt + answered + counts.thoughts + counts.tools
     if call.is_vertex:
-        meta["trafficType"] = "ON_DEMAND"
+        meta["trafficType"] = traffic_type(call)
     if counts.cached is not None:
         meta["cachedContentTokenCount"] = counts.cached
-    meta["promptTokensDetails"] = [{"modality": "TEXT", "tokenCount": counts.prompt}]
+    meta["promptTokensDetails"] = modality_details(counts.prompt, counts.prompt_details)
     if counts.cached is not None:
         meta["cacheTokensDetails"] = [{"modality": "TEXT", "tokenCount": counts.cached}]
     if answered and (call.is_vertex or traits.is_legacy or len(details) > 1):

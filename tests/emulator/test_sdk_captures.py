@@ -33,6 +33,9 @@ from replay.emulator import Emulator, canonical_url
 CAPTURES = Path(__file__).resolve().parents[2].parent / "shared" / "reference" / "sdk-captures"
 EXPECTED_ERRORS = {("gemini", "error_handling", 1): 404, ("gemini", "files_upload_get_delete", 6): 403}
 EXPECTED_ERRORS[("vertex", "error_handling", 1)] = 404
+# The README's Cloud Storage image, sent to the Gemini API, which reads no gs:// URI: the service's 400.
+EXPECTED_ERRORS[("gemini", "contents_forms", 4)] = EXPECTED_ERRORS[("gemini", "contents_forms", 5)] = 400
+EXPECTED_ERRORS[("gemini", "stream_image_uri_and_bytes", 1)] = 400
 _RESOURCE = re.compile(
     r"\b(files|cachedContents|tuningJobs|batchPredictionJobs|endpoints|operations)/([A-Za-z0-9][A-Za-z0-9-]*)"
     r"|\b(models)/(\d{6,})"

@@ -24,6 +24,18 @@ IMAGEN_EDIT_MODEL = "imagen-3.0-capability-001"
 VEO_MODEL = "veo-2.0-generate-001"
 
 SCONES_URI = "gs://generativeai-downloads/images/scones.jpg"
+SCONES_PUBLIC_URL = "https://storage.googleapis.com/generativeai-downloads/images/scones.jpg"
+
+
+def scones_uri(is_vertex: bool) -> str:
+    """Return the README's scones picture as the backend can read it.
+
+    Vertex AI reads Cloud Storage; the Gemini API reads no ``gs://`` URI (it answers 400 "Invalid or
+    unsupported file uri"), so there the tour gives the same object's public URL.
+    """
+    return SCONES_URI if is_vertex else SCONES_PUBLIC_URL
+
+
 VERTEX_PDF_URIS = [
     "gs://cloud-samples-data/generative-ai/pdf/2312.11805v3.pdf",
     "gs://cloud-samples-data/generative-ai/pdf/2403.05530.pdf",

@@ -8,10 +8,10 @@ from tools.tour.examples import (
     IMAGE_BYTES,
     IMAGE_MIME_TYPE,
     MODEL,
-    SCONES_URI,
     checked_text,
     local_files,
     quote,
+    scones_uri,
     stream_line,
     text_line,
 )
@@ -55,16 +55,16 @@ async def generate_with_uploaded_file_async(t: genai_min.Transport) -> str:
     return text_line(f"generate with {file.name}", response)
 
 
-def _contents_forms() -> list[object]:
+def _contents_forms(image_uri: str) -> list[object]:
     """The README's ways to give `contents`: a Content, a string, strings, parts, mixed function parts."""
     return [
         types.Content(role="user", parts=[types.Part.from_text(text="Why is the sky blue?")]),
         "Why is the sky blue?",
         ["Why is the sky blue?", "Why is the cloud white?"],
-        types.Part.from_uri(file_uri=SCONES_URI, mime_type="image/jpeg"),
+        types.Part.from_uri(file_uri=image_uri, mime_type="image/jpeg"),
         [
             types.Part.from_text(text="What is this image about?"),
-            types.Part.from_uri(file_uri=SCONES_URI, mime_type="image/jpeg"),
+            types.Part.from_uri(file_uri=image_uri, mime_type="image/jpeg"),
         ],
         [
             "Weather in Boston and New York?",
@@ -80,7 +80,7 @@ def contents_forms(t: genai_min.Transport) -> str:
     """How to structure the contents argument: each form the README lists."""
     texts = [
         checked_text(models.generate_content(t, model=MODEL, contents=contents))
-        for contents in _contents_forms()
+        for contents in _contents_forms(scones_uri(t.is_vertex))
     ]
     return f"contents forms: {len(texts)} answers, first {quote(texts[0])}"
 
@@ -89,7 +89,7 @@ async def contents_forms_async(t: genai_min.Transport) -> str:
     """How to structure the contents argument, async."""
     texts = [
         checked_text(await genai_min.aio.models.generate_content(t, model=MODEL, contents=contents))
-        for contents in _contents_forms()
+        for contents in _contents_forms(scones_uri(t.is_vertex))
     ]
     return f"contents forms: {len(texts)} answers, first {quote(texts[0])}"
 
@@ -133,10 +133,10 @@ async def configs_async(t: genai_min.Transport) -> str:
     return "; ".join(text_line(k, r) for k, r in [("system", high), ("typed", typed), ("safety", safe)])
 
 
-def _image_contents() -> list[list[object]]:
+def _image_contents(image_uri: str) -> list[list[object]]:
     """An image in Cloud Storage, then the same question about local image bytes."""
     return [
-        ["What is this image about?", types.Part.from_uri(file_uri=SCONES_URI, mime_type="image/jpeg")],
+        ["What is this image about?", types.Part.from_uri(file_uri=image_uri, mime_type="image/jpeg")],
         ["What is this image about?", types.Part.from_bytes(data=IMAGE_BYTES, mime_type=IMAGE_MIME_TYPE)],
     ]
 
@@ -158,7 +158,7 @@ async def stream_text_async(t: genai_min.Transport) -> str:
 def stream_image(t: genai_min.Transport) -> str:
     """Streaming for image content, from a URI and from bytes."""
     lines = []
-    for contents in _image_contents():
+    for contents in _image_contents(scones_uri(t.is_vertex)):
         chunks = list(models.generate_content_stream(t, model=MODEL, contents=contents))
         lines.append(stream_line("stream image", chunks))
     return "; ".join(lines)
@@ -167,7 +167,7 @@ def stream_image(t: genai_min.Transport) -> str:
 async def stream_image_async(t: genai_min.Transport) -> str:
     """Streaming for image content, async."""
     lines = []
-    for contents in _image_contents():
+    for contents in _image_contents(scones_uri(t.is_vertex)):
         stream = await genai_min.aio.models.generate_content_stream(t, model=MODEL, contents=contents)
         lines.append(stream_line("stream image", [chunk async for chunk in stream]))
     return "; ".join(lines)
