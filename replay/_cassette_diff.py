@@ -182,7 +182,7 @@ def _blob_digests(copy: Path) -> set[str]:
     """Return the blob hashes a cassette file references (none if it does not parse)."""
     try:
         document = json.loads(copy.read_bytes())
-    except ValueError:
+    except (ValueError, RecursionError):  # the reader says what is wrong with it
         return set()
     found: set[str] = set()
     stack: list[object] = [document]

@@ -1,8 +1,10 @@
 """The `genai-replay/1` JSON form of a cassette: `save_cassette` writes it, `load_cassette` reads it.
 
 Saving writes blobs first, then the cassette, each atomically (`replay._store`), and loading is
-strict: anything unexpected raises `CassetteError` naming the file and what to do. The format is
-specified in docs/cassette-format.md.
+strict: anything unexpected raises `CassetteError` naming the file, the interaction and what to do,
+so that no command meets a value it cannot handle later: JSON nested past `MAX_DEPTH`, a URL that
+does not parse, a status outside 100..599, a header HTTP forbids (`replay._http_values`). The
+format is specified in docs/cassette-format.md.
 """
 
 from __future__ import annotations
@@ -30,6 +32,8 @@ from replay._cassette import (
     Response,
 )
 from replay._errors import CassetteError
+from replay._http_values import header_problem, is_status, url_problem
+from replay._json_depth import depth_problem, nests_deeper
 from replay._store import BlobError, read_blob, sweep_leftovers, write_atomic, write_blob
 
 
@@ -76,11 +80,15 @@ def load_cassette(path: Path) -> Cassette:
         raise CassetteError(f"cannot read the cassette: {exc}", cassette_path=path) from exc
     try:
         document = json.loads(raw)
-    except (ValueError, UnicodeDecodeError, RecursionError) as exc:
+    except RecursionError:
+        raise CassetteError(depth_problem(raw), cassette_path=path) from None
+    except (ValueError, UnicodeDecodeError) as exc:
         raise CassetteError(
             f"not valid JSON ({exc}); restore it from version control or record it again",
             cassette_path=path,
         ) from exc
+    if nests_deeper(document):
+        raise CassetteError(depth_problem(raw), cassette_path=path)
     if not isinstance(document, dict):
         raise CassetteError("a cassette must be a JSON object", cassette_path=path)
     version = document.get("format")
@@ -93,15 +101,20 @@ def load_cassette(path: Path) -> Cassette:
     blobs = path.parent / BLOB_DIR
     with _reading(path):
         interactions = tuple(
-            _interaction_from_json(item, blobs)
-            for item in _list(document.get("interactions", []), "interactions")
+            _interaction_at(index, item, blobs)
+            for index, item in enumerate(_list(document.get("interactions", []), "interactions"))
         )
         meta = _meta_from_json(_object(document.get("meta", {}), "meta"))
     return Cassette(interactions, meta)
 
 
 class _MalformedError(Exception):
-    """A structural problem inside a cassette; turned into `CassetteError` with the path."""
+    """A structural problem inside a cassette; turned into `CassetteError` with the path.
+
+    `where` is the part of the cassette it is in (``interactions[2].response.body``), once known.
+    """
+
+    where = ""
 
 
 @contextlib.contextmanager
@@ -109,9 +122,20 @@ def _reading(path: Path) -> Iterator[None]:
     try:
         yield
     except _MalformedError as exc:
+        where = f"{exc.where}: " if exc.where else ""
         raise CassetteError(
-            f"{exc}; restore it from version control or record it again", cassette_path=path
+            f"{where}{exc}; restore it from version control or record it again", cassette_path=path
         ) from None
+
+
+@contextlib.contextmanager
+def _within(where: str) -> Iterator[None]:
+    """Name the part of the cassette a problem found in this block is in, unless a nearer part was named."""
+    try:
+        yield
+    except _MalformedError as exc:
+        exc.where = exc.where or where
+        raise
 
 
 def _object(value: object, where: str) -> JSONObject:
@@ -126,47 +150,71 @@ def _list(value: object, where: str) -> list[JSON]:
     return value
 
 
-def _headers(value: object, where: str) -> tuple[tuple[str, str], ...]:
-    pairs = _object(value, where)
+def _headers(value: object, side: str) -> tuple[tuple[str, str], ...]:
+    pairs = _object(value, f"{side} headers")
     items = tuple(pairs.items())
-    for _, v in items:
+    for name, v in items:
         if type(v) is not str:
-            raise _MalformedError(f"{where} values must be strings")
+            raise _MalformedError(f"{side} headers values must be strings")
+        problem = header_problem(name, v)
+        if problem is not None:
+            raise _MalformedError(f"{side} header {name!r}: {problem}")
     return items  # type: ignore[return-value]  # every value was checked to be a str
 
 
-def _interaction_from_json(value: JSON, blobs: Path) -> Interaction:
-    item = _object(value, "an interaction")
-    req = _object(item.get("request"), "request")
-    res = _object(item.get("response"), "response")
-    method, url, status = req.get("method"), req.get("url"), res.get("status")
-    if not isinstance(method, str) or not isinstance(url, str):
-        raise _MalformedError("a request needs a string method and url")
-    if not isinstance(status, int):
-        raise _MalformedError(f"a response needs an integer status, found {status!r}")
-    cut = res.get("cut", "")
-    if not isinstance(cut, str):
-        raise _MalformedError(f"a response's cut must be a string (the error that cut it), found {cut!r}")
-    return Interaction(
-        Request(
-            method,
-            url,
-            _headers(req.get("headers", {}), "request headers"),
-            _body_from_json(req.get("body"), blobs),
-        ),
-        Response(
-            status,
-            _headers(res.get("headers", {}), "response headers"),
-            _body_from_json(res.get("body"), blobs),
-            cut,
-        ),
-    )
+def _interaction_at(index: int, value: JSON, blobs: Path) -> Interaction:
+    where = f"interactions[{index}]"
+    with _within(where):
+        item = _object(value, "an interaction")
+        req = _object(item.get("request"), "request")
+        res = _object(item.get("response"), "response")
+        method, url, status = req.get("method"), req.get("url"), res.get("status")
+        if not isinstance(method, str) or not isinstance(url, str):
+            raise _MalformedError("a request needs a string method and url")
+        problem = url_problem(url)
+        if problem is not None:
+            raise _MalformedError(problem)
+        if not is_status(status):
+            raise _MalformedError(
+                f"a response needs an integer status from 100 to 599, found {_shown(status)}"
+            )
+        cut = res.get("cut", "")
+        if not isinstance(cut, str):
+            raise _MalformedError(f"a response's cut must be a string (the error that cut it), found {cut!r}")
+        return Interaction(
+            Request(
+                method,
+                url,
+                _headers(req.get("headers", {}), "request"),
+                _body_from_json(req.get("body"), blobs, f"{where}.request.body"),
+            ),
+            Response(
+                status,
+                _headers(res.get("headers", {}), "response"),
+                _body_from_json(res.get("body"), blobs, f"{where}.response.body"),
+                cut,
+            ),
+        )
 
 
-def _body_from_json(value: JSON, blobs: Path) -> Body:
+def _body_from_json(value: JSON, blobs: Path, where: str) -> Body:
+    with _within(where):
+        return _body(value, blobs)
+
+
+def _body(value: JSON, blobs: Path) -> Body:
     if value is None:
         return Body()
     body = _object(value, "body")
+    kinds = [key for key in body if key in _BODY_KINDS]
+    if len(kinds) > 1:
+        raise _MalformedError(
+            f"a body has exactly one kind, found {' and '.join(map(repr, kinds))}: keep the one the "
+            "exchange had"
+        )
+    extra = sorted(set(body) - set(_BODY_KINDS) - ({"delays"} if "sse" in body else set()))
+    if extra and kinds:
+        raise _MalformedError(f"a {kinds[0]!r} body has unknown keys {extra}")
     if "json" in body:
         return Body(BodyKind.JSON, json=body["json"])
     if "sse" in body:
@@ -197,6 +245,15 @@ def _body_from_json(value: JSON, blobs: Path) -> Body:
             return Body(BodyKind.BYTES, data=blob)
         return Body(BodyKind.BYTES, blob=blob)
     raise _MalformedError(f"unknown body form with keys {sorted(body)}")
+
+
+_BODY_KINDS = ("json", "sse", "text", "base64", "blob")
+
+
+def _shown(value: JSON, limit: int = 60) -> str:
+    """Show a value as it is written in the cassette (``true``, not ``True``), cut to `limit` characters."""
+    text = json.dumps(value, ensure_ascii=False)
+    return text if len(text) <= limit else text[:limit] + "…"
 
 
 def _is_unicode(text: str) -> bool:

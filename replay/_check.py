@@ -108,11 +108,16 @@ def _violations(interaction: Interaction) -> Iterator[tuple[str, Violation]]:
 
 
 def _credential_findings(path: Path, cassette: Cassette) -> Iterator[Finding]:
+    # The same scan as before every write: stored text, what a reader could recover from it (joined
+    # events, decoded base64, expanded bytes), URLs, headers, the method and the metadata.
     for found in find_credentials(cassette):
-        message = (
-            f"holds {found.kind}; remove it with `genai-replay scrub --rule-regex PATTERN {path}` "
-            "(or record again), and revoke the credential"
-        )
+        if found.is_unreadable:
+            message = f"holds {found.kind}; record it again"
+        else:
+            message = (
+                f"holds {found.kind}; remove it with `genai-replay scrub --rule-regex PATTERN {path}` "
+                "(or record again), and revoke the credential"
+            )
         yield Finding(path, found.where, message, FindingKind.CREDENTIAL)
 
 

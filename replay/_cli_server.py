@@ -1,9 +1,10 @@
 """What `genai-replay serve` and `genai-replay emulator` share: the banner that tells users how to point
-their clients at a local server, and waiting for Ctrl-C.
+their clients at a local server, the warning when one listens beyond loopback, and waiting for Ctrl-C.
 """
 
 from __future__ import annotations
 
+import ipaddress
 import time
 
 ANY_KEY = "unused"
@@ -35,6 +36,25 @@ def banner(what: str, url: str, *, api_key: str | None = None) -> list[str]:
         *(f"  export {name}={value}" for name, value in client_environment(url, api_key=api_key).items()),
         f"Other clients (curl, the JS SDK) take {url} as their base URL. Press Ctrl-C to stop.",
     ]
+
+
+def is_loopback(host: str) -> bool:
+    """Tell whether `host` is reachable only from this machine: ``localhost``, 127.0.0.0/8 or ``::1``."""
+    if host.lower().rstrip(".") == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:  # a name other than localhost: it may resolve to anything
+        return False
+
+
+def exposure_warning(host: str) -> str:
+    """Return the warning for a server that listens on `host`, beyond loopback and with no authentication."""
+    return (
+        f"Warning: listening on {host!r}, which is not a loopback address: anyone who can reach this "
+        "machine can read every recorded exchange, and nothing asks them for a key. Use --host "
+        "127.0.0.1 unless every machine on this network may see the recordings."
+    )
 
 
 def wait_for_interrupt(url: str) -> None:

@@ -37,6 +37,8 @@ from replay._bodies import RECORDED as RECORDED
 from replay._bodies import Replayed, Tee
 from replay._cassette import Blob, Body, BodyKind, Request, Response, is_binary
 from replay._direct import AsyncDirectTransport, DirectTransport
+from replay._encodings import decode_content
+from replay._http_values import is_sendable_header
 from replay._player import Player
 from replay._recorder import Recorder
 from replay._session import Send, Session
@@ -67,8 +69,12 @@ def header_bytes(value: str) -> bytes:
 
 
 def response_headers(response: Response) -> dict[str, str]:
-    """Return the headers to send with a replayed response, with a content type for its body."""
-    headers = dict(response.headers)
+    """Return the headers to send with a replayed response, with a content type for its body.
+
+    A header HTTP forbids (CR, LF or NUL in it: `is_sendable_header`) is left out. The cassette reader
+    refuses them, but a `Response` built in code may still hold one, and httpx does not check.
+    """
+    headers = {name: value for name, value in response.headers if is_sendable_header(name, value)}
     if response.body.kind is BodyKind.JSON:
         headers.setdefault("content-type", "application/json; charset=UTF-8")
     elif response.body.kind is BodyKind.SSE:
@@ -195,11 +201,14 @@ class Passing(_CassetteTransport):
         def done(content: bytes | Blob, event_times: list[float], cut: str | None) -> None:
             # What was read is what the caller saw: a stream the caller left early is kept as read,
             # and one that broke off is kept as it broke off.
+            plain: bytes | None = b""
             if isinstance(content, Blob):
                 body = Body(BodyKind.BYTES, blob=content)
             else:
-                body = Body.from_bytes(decoded(content, encoding), content_type)
-            kept = tuple((k, v) for k, v in headers if k != "content-encoding")
+                plain = decoded(content, encoding)
+                body = Body.from_bytes(content if plain is None else plain, content_type)
+            # A body that cannot be decoded here keeps its encoding: the sanitiser's scan refuses it.
+            kept = tuple((k, v) for k, v in headers if k != "content-encoding" or plain is None)
             times = [t - started for t in event_times]
             self.session.received(send, Response(status, kept, body), cut=cut, event_times=times)
 
@@ -272,8 +281,13 @@ class RecordingTransport(Recording, httpx.BaseTransport, httpx.AsyncBaseTranspor
     __doc__ = Recording.__doc__
 
 
-def decoded(content: bytes, encoding: str) -> bytes:
-    """Undo a gzip or deflate content encoding the service applied despite being asked not to."""
+def decoded(content: bytes, encoding: str) -> bytes | None:
+    """Undo a content encoding the service applied despite being asked not to; None if it cannot be here.
+
+    A gzip or deflate body cut short gives what it holds up to the cut; ``br`` needs a brotli module.
+    """
     if encoding in ("gzip", "deflate", "x-gzip") and content:
         return zlib.decompressobj(wbits=47).decompress(content)
-    return content
+    if encoding in ("identity", "") or not content:
+        return content
+    return decode_content(content, encoding)

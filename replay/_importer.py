@@ -19,6 +19,7 @@ from urllib.parse import urlsplit
 from genai_min._hosts import api_version_of, backend_of_host
 from replay._cassette import Body, BodyKind, Cassette, Interaction, Meta, Request, Response
 from replay._errors import CassetteError, ReplayError, UnsupportedCassetteError
+from replay._http_values import header_problem, is_status
 from replay._importers._documents import read_document
 from replay._importers._exchange import Exchange, Foreign, ForeignFormatError, Message
 from replay._importers._httprr import MAGIC, read_httprr
@@ -220,8 +221,16 @@ def _interaction(exchange: Exchange, sanitiser: Sanitiser, secrets: SecretLog, w
     response = Response(
         exchange.status, _kept(exchange.response.headers), _body(exchange.response, url, f"{where}, response")
     )
+    if not is_status(exchange.status):
+        raise ForeignFormatError(f"{where}: the response status {exchange.status!r} is not from 100 to 599")
     clean_request = sanitiser.request(request, secrets)
     clean_response = sanitiser.response(response, url, secrets)
+    # What the cassette reader would refuse is refused here, before anything is written.
+    for side, headers in (("request", clean_request.headers), ("response", clean_response.headers)):
+        for name, value in headers:
+            problem = header_problem(name, value)
+            if problem is not None:
+                raise ForeignFormatError(f"{where}: {side} header {name!r}: {problem}")
     # Sorted as save_cassette writes them, so that a saved and reloaded cassette equals this one.
     return Interaction(
         replace(clean_request, headers=tuple(sorted(clean_request.headers))),

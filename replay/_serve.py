@@ -15,6 +15,10 @@ What `genai-replay serve` runs. Routing decisions:
   `NoMatchError` text (closest recorded request, its differences, the record hint). 501 rather than
   404: a client must not take a missing recording for a missing resource, and neither `genai_min`
   nor the official SDK retries a 501.
+- A request body that cannot be read (a ``content-length`` that is not a number, a broken chunk, more
+  than `replay._handler.MAX_BODY`) gets 400 or 413 in the same envelope, and the connection is closed.
+- A recorded header that HTTP forbids (CR, LF or NUL in it) is never sent; the cassette reader
+  refuses such a cassette in the first place.
 - Streams are sent with chunked transfer encoding, one ``data: {...}\\r\\n\\r\\n`` event per chunk, as
   the service frames them.
 """
@@ -38,7 +42,7 @@ from replay._cassette import Body, BodyKind, Cassette, Response
 from replay._cassette_json import load_cassette
 from replay._check import find_cassettes
 from replay._errors import NoMatchError
-from replay._handler import Handler
+from replay._handler import BodyError, Handler
 from replay._httpx import header_bytes, response_headers
 from replay._matchers import MatchOptions
 from replay._player import Player
@@ -53,7 +57,9 @@ _HOP_BY_HOP = frozenset({"content-length", "transfer-encoding", "connection", "k
 class CassetteServer:
     """An HTTP server that answers from every cassette under `folder`, on `host` (127.0.0.1).
 
-    `port` 0 picks a free port. `log`, when given, is called with one line per request answered.
+    It has no authentication: any other `host` than a loopback address serves every recording to
+    whoever can reach it. `port` 0 picks a free port. `log`, when given, is called with one line per
+    request answered.
     Use it as a context manager and point clients at `url`::
 
         with CassetteServer(Path("cassettes")) as server:
@@ -135,12 +141,19 @@ class CassetteServer:
         """Point a recorded upload URL at this server instead of the service."""
         here = urlsplit(self.url)
         headers = tuple(
-            (name, urlunsplit(urlsplit(value)._replace(scheme=here.scheme, netloc=here.netloc)))
+            (name, _pointed(value, here.scheme, here.netloc))
             if name == "x-goog-upload-url"
             else (name, value)
             for name, value in response.headers
         )
         return Response(response.status, headers, response.body, response.cut)
+
+
+def _pointed(url: str, scheme: str, netloc: str) -> str:
+    try:
+        return urlunsplit(urlsplit(url)._replace(scheme=scheme, netloc=netloc))
+    except ValueError:  # not a URL (edited by hand): sent as recorded
+        return url
 
 
 def _miss(error: NoMatchError) -> Response:
@@ -177,12 +190,21 @@ class _Handler(Handler):
         owner = self.server.owner
         headers = {name.lower(): value for name, value in self.headers.items()}
         try:
-            response = owner.respond(self.command, self.path, headers, self.read_body())
-        except Exception as exc:  # a bug here must still answer, or the client sees a dropped connection
-            response = _failure(exc)
+            content = self.read_body()
+        except BodyError as exc:
+            # Where this body ends, and the next request starts, is unknown: answer, then hang up.
+            response = _envelope(exc.status, "INVALID_ARGUMENT", exc.message)
+            self.close_connection = True
+        else:
+            try:
+                response = owner.respond(self.command, self.path, headers, content)
+            except Exception as exc:  # a bug here must still answer, or the client sees a dropped connection
+                response = _failure(exc)
         if owner.log is not None:
             owner.log(f"{self.command} {self.path} → {response.status}")
         self.send_response(response.status)
+        if self.close_connection:
+            self.send_header("connection", "close")
         for name, value in response_headers(response).items():
             if name.lower() not in _HOP_BY_HOP:
                 # The recorded bytes, whatever they are: http.server writes header values as latin-1.

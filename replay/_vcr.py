@@ -157,8 +157,11 @@ def _to_response(vcr_response: Mapping[str, Any]) -> Response:
     if isinstance(content, str):
         content = content.encode("utf-8")
     encoding = next((v for k, v in headers if k.lower() == "content-encoding"), "identity").lower()
-    content = decoded(content, encoding)
-    kept = tuple((k, v) for k, v in headers if k.lower() not in ("content-encoding", "content-length"))
+    plain = decoded(content, encoding)
+    # A body that cannot be decoded here keeps its encoding: the sanitiser's scan refuses it.
+    dropped = ("content-length",) if plain is None else ("content-encoding", "content-length")
+    content = content if plain is None else plain
+    kept = tuple((k, v) for k, v in headers if k.lower() not in dropped)
     content_type = next((v for k, v in headers if k.lower() == "content-type"), "")
     return Response(int(vcr_response["status"]["code"]), kept, Body.from_bytes(content, content_type))
 

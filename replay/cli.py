@@ -235,13 +235,20 @@ def show(cassette: Path, is_full: bool) -> None:
 @click.option(
     "--port", type=click.IntRange(0, 65535), default=0, help="Port to listen on; 0 picks a free one."
 )
-@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option(
+    "--host",
+    default="127.0.0.1",
+    show_default=True,
+    help="Address to listen on. There is no authentication: any other address than loopback shows "
+    "every recording to whoever can reach it (a warning is printed).",
+)
 @pass_settings
 def serve(settings: Settings, folder: Path | None, port: int, host: str) -> None:
     """Answer HTTP requests from the cassettes under FOLDER (default: the --cassettes folder).
 
     Clients in any language replay through the printed base URL; a request nothing matches gets a
-    501 error whose message shows the closest recording. Runs until Ctrl-C:
+    501 error whose message shows the closest recording. The server asks for no key, so keep it on
+    127.0.0.1 (the default). Runs until Ctrl-C:
 
     \b
         genai-replay serve cassettes --port 8080
@@ -249,6 +256,8 @@ def serve(settings: Settings, folder: Path | None, port: int, host: str) -> None
     from replay._serve import CassetteServer
 
     folder = _paths(settings, (folder,) if folder else ())[0]
+    if not server_cli.is_loopback(host):
+        click.echo(server_cli.exposure_warning(host), err=True)
     log = None if settings.is_quiet else _log_request
     server = CassetteServer(folder, port=port, host=host, log=log)
     with listening(server, host, port):

@@ -116,7 +116,7 @@ def test_missing_and_corrupted_blobs_are_findings(runner: CliRunner, project: Pa
 
     assert result.exit_code == 1
     assert result.output.splitlines() == [
-        f"cassettes/upload.json: blob {blob.name} does not match its hash and size (corrupted); "
+        f"cassettes/upload.json: interactions[0].request.body: blob {blob.name} does not match its hash and size (corrupted); "
         "restore it from version control or record it again",
         "1 problem in 1 of 1 cassette",
     ]

@@ -5,15 +5,20 @@ Each canary has the shape of the credential it stands for (an ``AIza`` key, a ``
 so a canary found on disk says exactly where it came from. `Canaries.leaks` reads every file under
 a folder as raw bytes and looks for each canary as it is, URL-encoded, JSON-escaped, and base64
 (standard and URL-safe, at each of the three byte alignments, so one inside a longer base64 run
-is found too).
+is found too), and in what a reader could recover from the file (`readable`): the strings of a
+JSON file joined field by field (a stream's events, an answer's parts), base64 strings decoded,
+gzip and zlib bytes decompressed. It shares no code with the scan it checks.
 """
 
 from __future__ import annotations
 
 import base64
+import binascii
 import json
+import re
 import secrets
 import string
+import zlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from enum import Enum
@@ -43,6 +48,16 @@ class Place(Enum):
     RESPONSE_BODY = "response body echoing the credential"
     STREAM_EVENT = "stream event echoing the credential"
     UPLOAD_BYTES = "uploaded file (a blob) holding the credential"
+    SPLIT_STREAM = "a credential given back split across two events of a stream"
+    SPLIT_PARTS = "a credential given back split across two parts of an answer"
+    SPLIT_IMPORTED = "a key split across two events of a stream in a foreign cassette (import)"
+    INLINE_KEY_FILE = "a service-account key file sent as inline bytes (base64): the private key"
+    BASE64_ANSWER = "a key the client never sent, answered in base64"
+    GZIP_BODY = "a request body sent gzip-compressed, holding the key"
+    URL_PASSWORD = "the password in a base URL's user-info"
+    PROJECT_NUMBER = "a project number outside projects/N (error texts, links, fields, service agents)"
+    PROJECT_ID = "the project id, also inside longer names (gs://<id>-bucket)"
+    SHORT_TOKEN = "a bearer token of letters only, 16 characters or fewer"
 
     @property
     def is_echo(self) -> bool:
@@ -51,6 +66,21 @@ class Place(Enum):
 
 
 ECHOES = frozenset({Place.ERROR_MESSAGE, Place.RESPONSE_BODY, Place.STREAM_EVENT, Place.UPLOAD_BYTES})
+HOSTILE = frozenset(
+    {
+        Place.SPLIT_STREAM,
+        Place.SPLIT_PARTS,
+        Place.SPLIT_IMPORTED,
+        Place.INLINE_KEY_FILE,
+        Place.BASE64_ANSWER,
+        Place.GZIP_BODY,
+        Place.URL_PASSWORD,
+        Place.PROJECT_NUMBER,
+        Place.PROJECT_ID,
+        Place.SHORT_TOKEN,
+    }
+)
+"""The places of the hostile cases (`test_canaries_hostile.py`): encoded, split or disguised secrets."""
 
 _ALPHABET = string.ascii_letters + string.digits
 
@@ -77,6 +107,19 @@ SHAPES: dict[Place, Callable[[str], str]] = {
     Place.RESPONSE_BODY: lambda tag: "AIzaSy" + (tag + _random(33))[:33],
     Place.STREAM_EVENT: lambda tag: "AIzaSy" + (tag + _random(33))[:33],
     Place.UPLOAD_BYTES: lambda tag: "AIzaSy" + (tag + _random(33))[:33],
+    Place.SPLIT_STREAM: lambda tag: "AIzaSy" + (tag + _random(33))[:33],
+    Place.SPLIT_PARTS: lambda tag: "AIzaSy" + (tag + _random(33))[:33],
+    Place.SPLIT_IMPORTED: lambda tag: "AIzaSy" + (tag + _random(33))[:33],
+    Place.BASE64_ANSWER: lambda tag: "AIzaSy" + (tag + _random(33))[:33],
+    Place.GZIP_BODY: lambda tag: "AIzaSy" + (tag + _random(33))[:33],
+    Place.URL_PASSWORD: lambda tag: f"pw-{tag}-{_random(12)}",
+    # A project number is digits (tag digits only), an id lower case: they name no credential.
+    Place.PROJECT_NUMBER: lambda tag: "9" + (re.sub(r"\D", "", tag) + _random(11, string.digits))[:11],
+    Place.PROJECT_ID: lambda tag: f"{tag}-{_random(6, string.ascii_lowercase)}",
+    # Letters only, in both cases: the digits of the tag are spelled as letters.
+    Place.SHORT_TOKEN: lambda tag: (
+        tag.translate(str.maketrans("0123456789", "qrstuvwxyz")) + "T" + _random(16, string.ascii_letters)
+    )[:16],
 }
 """How each place's canary looks: the shape of the real credential found there, tag inside."""
 
@@ -135,13 +178,20 @@ class Canaries:
         return {c.place for c in self}
 
     def leaks(self, folder: Path) -> list[Leak]:
-        """Return every canary found in any form in any file under `folder` (cassettes, blobs, leftovers)."""
+        """Return every canary found in any form in any file under `folder` (cassettes, blobs, leftovers).
+
+        Each file is searched as it is and as a reader could recover it (`readable`).
+        """
         found: list[Leak] = []
         files = sorted(p for p in folder.rglob("*") if p.is_file()) if folder.exists() else []
         for file in files:
-            data = file.read_bytes()
+            views = readable(file.read_bytes())
             for canary in self:
-                form = next((name for name, needle in forms(canary.value) if needle in data), None)
+                needles = forms(canary.value)
+                form = next(
+                    (f"{name}{how}" for how, data in views for name, needle in needles if needle in data),
+                    None,
+                )
                 if form is not None:
                     found.append(Leak(canary, file, form))
         return found
@@ -167,3 +217,69 @@ def forms(value: str) -> list[tuple[str, bytes]]:
 def found_in(value: str, haystack: bytes) -> bool:
     """Tell whether `value` appears in `haystack` in any of its `forms`."""
     return any(needle in haystack for _, needle in forms(value))
+
+
+def readable(data: bytes) -> list[tuple[str, bytes]]:
+    """Return what a reader can get from a written file, each with how: ``""`` for the bytes as they are.
+
+    A JSON file gives its strings joined field by field over all its lists (the events of a stream,
+    the parts of an answer), and each string, or join of strings, decoded from base64; base64 and
+    bytes (a blob) give what they decompress to, if they are gzip or zlib.
+    """
+    out = [("", data), *_unpacked(data, " (decompressed)")]
+    try:
+        document = json.loads(data)
+    except (ValueError, UnicodeDecodeError):
+        return out
+    by_field: dict[tuple[str, ...], list[str]] = {}
+    _collect(document, (), by_field)
+    for names, texts in by_field.items():
+        joined = "".join(texts)
+        if len(texts) > 1:
+            out.append((f" (the strings of {'.'.join(names)} joined)", joined.encode()))
+        for text in {*texts, joined}:
+            decoded = _from_base64(text)
+            if decoded:
+                out.append((" (base64-decoded)", decoded))
+                out.extend(_unpacked(decoded, " (base64-decoded, decompressed)"))
+        pieces = [_from_base64(text) or b"" for text in texts]
+        if len(pieces) > 1:
+            out.append((" (base64-decoded, joined)", b"".join(pieces)))
+    return out
+
+
+def _collect(value: object, path: tuple[str, ...], by_field: dict[tuple[str, ...], list[str]]) -> None:
+    if isinstance(value, str):
+        by_field.setdefault(path, []).append(value)
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            _collect(item, (*path, str(key)), by_field)
+    elif isinstance(value, list):
+        for item in value:
+            _collect(item, path, by_field)
+
+
+_BASE64 = re.compile(r"[A-Za-z0-9+/_\-\s]{16,}={0,2}")
+
+
+def _from_base64(text: str) -> bytes:
+    if not _BASE64.fullmatch(text):
+        return b""
+    cleaned = "".join(text.split()).rstrip("=").replace("-", "+").replace("_", "/")
+    cleaned = cleaned[: len(cleaned) - 1] if len(cleaned) % 4 == 1 else cleaned
+    try:
+        return base64.b64decode(cleaned + "=" * (-len(cleaned) % 4))
+    except (binascii.Error, ValueError):
+        return b""
+
+
+def _unpacked(data: bytes, how: str) -> list[tuple[str, bytes]]:
+    if data[:2] != b"\x1f\x8b" and not (
+        data[:1] == b"\x78" and len(data) > 1 and int.from_bytes(data[:2]) % 31 == 0
+    ):
+        return []
+    inflater = zlib.decompressobj(wbits=47)
+    try:
+        return [(how, inflater.decompress(data))]
+    except zlib.error:
+        return []

@@ -3,7 +3,10 @@
 `CanaryUpstream` forwards every request to the emulator and plants canaries in the answers where a
 real service (or a careless one) could put a secret: a cookie, upload session ids in upload URLs,
 signed download URLs in redirects, and, for the credentials it is told to echo, the credential in
-an error message, a response body or every event of a stream. `TokenEndpoint` is a fake OAuth token
+an error message, a response body or every event of a stream, or split in two (across two events of
+a stream, or two parts of an answer). It can also answer with canned bodies (an error naming the
+project number in each of its shapes, a key in base64), and it takes gzip-compressed request
+bodies, as Google's front ends do. `TokenEndpoint` is a fake OAuth token
 endpoint on 127.0.0.1: it checks the JWTs that service-account keys sign (with the key's public half)
 and the refresh grants of user credentials, and issues the canary tokens it is given.
 
@@ -17,6 +20,7 @@ while a recording intercepts clients, the proxy's own requests must not be recor
 from __future__ import annotations
 
 import base64
+import gzip
 import hashlib
 import json
 import re
@@ -47,6 +51,7 @@ class Echo(Enum):
 
     ERROR = "error message"
     BODY = "response body"
+    SPLIT = "split in two: across two events of a stream, or two parts of an answer"
 
 
 @dataclass
@@ -127,6 +132,8 @@ class CanaryUpstream(_Serving):
     - `signature`: added to download redirects as ``X-Goog-Signature``, as in a signed storage URL.
     - `echoes`: credentials (an API key, a bearer token) to give back to whoever sends them.
     - `token_url`: where ``/token`` is sent (a token endpoint served on the service's own host).
+    - `canned`: answers (status, JSON body) given, in order, to the next ``:generateContent`` calls
+      instead of the emulator's.
     """
 
     def __init__(self, emulator_url: str) -> None:
@@ -137,6 +144,7 @@ class CanaryUpstream(_Serving):
         self.signature: str | None = None
         self.echoes: dict[str, Echo] = {}
         self.token_url: str | None = None
+        self.canned: list[tuple[int, Any]] = []
         self._real_ids: dict[str, str] = {}
 
     def serve(self, handler: _Handler) -> None:
@@ -144,6 +152,16 @@ class CanaryUpstream(_Serving):
         self.received(handler, body)
         target = handler.path
         headers = [(k, v) for k, v in handler.headers.items() if k.lower() not in _HOP_BY_HOP]
+        if any(k.lower() == "content-encoding" and v.lower() == "gzip" for k, v in headers):
+            body = gzip.decompress(body)
+            headers = [(k, v) for k, v in headers if k.lower() != "content-encoding"]
+        if self.canned and ":generateContent" in target:
+            status, document = self.canned.pop(0)
+            sent = handler.answer(
+                status, [("content-type", "application/json")], json.dumps(document).encode()
+            )
+            self.traffic.add(sent)
+            return
         credential = _credential(target, handler.headers)
         echo = self.echoes.get(credential or "")
         if echo is Echo.ERROR:
@@ -160,6 +178,8 @@ class CanaryUpstream(_Serving):
         answer_headers, answer = self._plant(answer_headers, answer)
         if echo is Echo.BODY and credential:
             answer = _echoed(answer, credential)
+        elif echo is Echo.SPLIT and credential:
+            answer = _split(answer, credential)
         self.traffic.add(handler.answer(status, answer_headers, answer))
 
     def _forward(
@@ -238,6 +258,29 @@ def _echoed(body: bytes, credential: str) -> bytes:
         stamped = [f"data: {stamp(e[len('data: ') :])}" for e in events if e.startswith("data: ")]
         return "".join(f"{e}\r\n\r\n" for e in stamped).encode()
     return stamp(body.decode()).encode() if body.strip().startswith(b"{") else body
+
+
+def _split(body: bytes, credential: str) -> bytes:
+    """Give `credential` back in two halves: in the text of two events of a stream, or of two parts."""
+    half = len(credential) // 2
+    first, second = f"Your key: {credential[:half]}", f"{credential[half:]}, keep it safe."
+
+    def texted(value: Any, text: str) -> Any:
+        value["candidates"][0]["content"]["parts"] = [{"text": text}]
+        return value
+
+    if body.lstrip().startswith(b"data:"):
+        events = [
+            json.loads(e[len("data: ") :])
+            for e in body.decode().replace("\r\n", "\n").split("\n\n")
+            if e.startswith("data: ")
+        ]
+        events = events if len(events) > 1 else events * 2
+        events[0], events[1] = texted(events[0], first), texted(json.loads(json.dumps(events[1])), second)
+        return "".join(f"data: {json.dumps(e)}\r\n\r\n" for e in events).encode()
+    value = json.loads(body)
+    value["candidates"][0]["content"]["parts"] = [{"text": first}, {"text": second}]
+    return json.dumps(value).encode()
 
 
 @dataclass(frozen=True)

@@ -49,6 +49,7 @@ CANARY_LEAKS = "canaries leaked"
 CANARIES_FOUND = "hand-planted canaries found by check"
 SERVICE_FAULTS = "service faults injected (429, 5xx, cut streams)"
 SERVICE_FAULTS_REPLAYED = "service faults replayed identically"
+MALFORMED = "malformed inputs refused cleanly"
 
 
 class Tally(Counter[str]):

@@ -3,13 +3,16 @@
 The clean cassette is a real recording (genai_min against the emulator: a question, a stream, and a
 1.2 MiB upload kept as a blob). Each test copies it, plants one canary the way a careless edit or a
 broken sanitiser would leave it (a key shape, a bearer token, OAuth tokens, a private key, a key in
-a query string, a secret in a blob...), and runs `check` through click's runner: it must exit 1 with a
-line that names the cassette and the place.
+a query string, a secret in a blob, and the hostile ones: a key split across two events of a
+stream, a key file in inline data, a key in a base64 field, a gzip body, a password in a URL, a
+short letters-only token, a key in the method or the metadata), and runs `check` through click's
+runner: it must exit 1 with a line that names the cassette and the place.
 """
 
 from __future__ import annotations
 
 import base64
+import gzip
 import hashlib
 import json
 import os
@@ -206,6 +209,76 @@ def key_in_base64_body(document: Document, folder: Path, canary: str) -> str:
     return f"interactions[{index}].response.body"
 
 
+def key_split_across_events(document: Document, folder: Path, canary: str) -> str:
+    index, response = _find(document, "POST", ":streamGenerateContent", "response")
+    events = response["body"]["sse"]
+    for event, text in zip(
+        events, (f"Your key: {canary[:20]}", f"{canary[20:]}, keep it safe."), strict=False
+    ):
+        event["candidates"][0]["content"]["parts"] = [{"text": text}]
+    return f"interactions[{index}].response.body"
+
+
+def key_file_as_inline_data(document: Document, folder: Path, canary: str) -> str:
+    index, request = _find(document, "POST", ":generateContent", "request")
+    key_file = json.dumps({"type": "service_account", "private_key": canary}).encode()
+    data = base64.b64encode(key_file).decode()
+    part = {"inlineData": {"mimeType": "application/json", "data": data}}
+    request["body"]["json"]["contents"][0]["parts"].append(part)
+    return f"interactions[{index}].request.body"
+
+
+def key_in_a_base64_field(document: Document, folder: Path, canary: str) -> str:
+    index, response = _find(document, "POST", ":generateContent", "response")
+    data = base64.urlsafe_b64encode(f"GOOGLE_API_KEY={canary}\n".encode()).decode()
+    part = {"inlineData": {"mimeType": "text/plain", "data": data}}
+    response["body"]["json"]["candidates"][0]["content"]["parts"].append(part)
+    return f"interactions[{index}].response.body"
+
+
+def key_in_gzip_body(document: Document, folder: Path, canary: str) -> str:
+    index, request = _find(document, "POST", ":generateContent", "request")
+    compressed = gzip.compress(json.dumps({"contents": [{"parts": [{"text": f"my key {canary}"}]}]}).encode())
+    request["body"] = {"base64": base64.b64encode(compressed).decode()}
+    return f"interactions[{index}].request.body"
+
+
+def password_in_url(document: Document, folder: Path, canary: str) -> str:
+    index, request = _find(document, "POST", ":generateContent", "request")
+    request["url"] = request["url"].replace("https://", f"https://canary-user:{canary}@")
+    return f"interactions[{index}].request.url"
+
+
+def short_letters_only_key(document: Document, folder: Path, canary: str) -> str:
+    index, request = _find(document, "POST", ":generateContent", "request")
+    request["headers"]["x-goog-api-key"] = canary  # letters only, yet no placeholder: mixed case
+    return f"interactions[{index}].request.headers"
+
+
+def short_bearer_header(document: Document, folder: Path, canary: str) -> str:
+    index, request = _find(document, "POST", ":generateContent", "request")
+    request["headers"]["authorization"] = f"Bearer {canary}"
+    return f"interactions[{index}].request.headers"
+
+
+def secret_in_a_brotli_body(document: Document, folder: Path, canary: str) -> str:
+    index, response = _find(document, "POST", ":generateContent", "response")
+    response["headers"]["content-encoding"] = "br"  # no brotli module here: nothing can look inside
+    response["body"] = {"base64": base64.b64encode(b"\x8b\x03\x80" + canary.encode()).decode()}
+    return f"interactions[{index}].response.body"
+
+
+def key_in_method(document: Document, folder: Path, canary: str) -> str:
+    index, request = _find(document, "POST", ":generateContent", "request")
+    request["method"] = f"POST {canary}"
+    return f"interactions[{index}].request.method"
+
+
+def key_in_meta(document: Document, folder: Path, canary: str) -> str:
+    document["meta"]["client"] = f"genai_min key={canary}"
+    return "meta"
+
+
 PLANTS: list[tuple[Plant, Place | None]] = [
     (key_in_query, Place.KEY_QUERY),
     (opaque_key_in_query, None),
@@ -223,6 +296,16 @@ PLANTS: list[tuple[Plant, Place | None]] = [
     (key_in_small_blob, Place.UPLOAD_BYTES),
     (key_across_blob_pieces, Place.UPLOAD_BYTES),
     (key_in_base64_body, Place.RESPONSE_BODY),
+    (key_split_across_events, Place.SPLIT_STREAM),
+    (key_file_as_inline_data, Place.SA_PRIVATE_KEY),
+    (key_in_a_base64_field, Place.BASE64_ANSWER),
+    (key_in_gzip_body, Place.GZIP_BODY),
+    (password_in_url, Place.URL_PASSWORD),
+    (short_bearer_header, Place.SHORT_TOKEN),
+    (short_letters_only_key, Place.SHORT_TOKEN),
+    (secret_in_a_brotli_body, None),
+    (key_in_method, Place.API_KEY_HEADER),
+    (key_in_meta, Place.API_KEY_HEADER),
 ]
 """Each plant, and the credential shape of its canary; None for an opaque value, found by where it is."""
 

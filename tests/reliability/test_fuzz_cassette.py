@@ -74,10 +74,16 @@ json_values = st.recursive(
 unicode_text = st.text(max_size=20)
 """Valid Unicode text (no surrogates): what a UTF-8 body decodes to."""
 
+header_values = any_text.filter(lambda t: not {"\r", "\n", "\x00"} & set(t))
+"""Any code points but the three a header value must not hold (`replay._http_values`)."""
+
 headers = st.dictionaries(
-    st.text("abcdefghijklmnopqrstuvwxyz-", min_size=1, max_size=12), any_text, max_size=3
+    st.text("abcdefghijklmnopqrstuvwxyz-", min_size=1, max_size=12), header_values, max_size=3
 ).map(lambda d: tuple(sorted(d.items())))
 """Headers as the sanitiser leaves them: lower-case names, each once, in a stable order."""
+
+urls = any_text.map(lambda path: f"https://generativelanguage.googleapis.com/{path}")
+"""Absolute URLs with a host (what the reader accepts), with any text after it."""
 
 
 @st.composite
@@ -106,7 +112,7 @@ bodies = st.one_of(
 
 interactions = st.builds(
     Interaction,
-    st.builds(Request, st.sampled_from(["GET", "POST", "DELETE"]) | any_text, any_text, headers, bodies),
+    st.builds(Request, st.sampled_from(["GET", "POST", "DELETE"]) | any_text, urls, headers, bodies),
     st.builds(Response, st.integers(100, 599), headers, bodies),
 )
 
@@ -166,7 +172,10 @@ def blob_document(ref: Any) -> bytes:
     document = {
         "format": FORMAT,
         "interactions": [
-            {"request": {"method": "GET", "url": "u"}, "response": {"status": 200, "body": {"blob": ref}}}
+            {
+                "request": {"method": "GET", "url": "https://x/u"},
+                "response": {"status": 200, "body": {"blob": ref}},
+            }
         ],
     }
     return json.dumps(document).encode()
@@ -215,11 +224,11 @@ def replace_at(document: Any, path: tuple[Any, ...], new: Any, *, drop: bool = F
     "a surrogate pair in CESU-8: saved as two escapes, read back as one character, saved differently"
 )
 @example(
-    b'{"format": "genai-replay/1", "interactions": [{"request": {"method": "GET", "url": "u"}, '
+    b'{"format": "genai-replay/1", "interactions": [{"request": {"method": "GET", "url": "https://x/u"}, '
     b'"response": {"status": 200, "body": {"text": "\\ud800"}}}]}'
 )  # a text body that cannot be sent
 @example(
-    b'{"format": "genai-replay/1", "interactions": [{"request": {"method": "GET", "url": "u"}, '
+    b'{"format": "genai-replay/1", "interactions": [{"request": {"method": "GET", "url": "https://x/u"}, '
     b'"response": {"status": 200, "body": {"sse": [{}], "delays": [Infinity]}}}]}'
 )  # a delay that cannot be slept
 def test_arbitrary_bytes_load_or_raise_cassette_error(reliability_tally: Tally, content: bytes) -> None:
