@@ -22,6 +22,9 @@ import pytest
 from hypothesis import HealthCheck, settings
 from hypothesis.configuration import set_hypothesis_home_dir
 
+from conftest import CREDENTIAL_VARIABLES
+from replay.emulator import Emulator
+
 # Hypothesis keeps caches (and, by default, its example database) under ./.hypothesis: keep them out of
 # the repository unless HYPOTHESIS_STORAGE_DIRECTORY says where to put them.
 if not os.environ.get("HYPOTHESIS_STORAGE_DIRECTORY"):
@@ -83,6 +86,21 @@ class Tally(Counter[str]):
 
 
 _TALLY = pytest.StashKey[Tally]()
+
+
+@pytest.fixture(scope="module")
+def emulator() -> Iterator[Emulator]:
+    """An emulator for the module's tests (the canary suites record through it)."""
+    with Emulator() as emulator:
+        yield emulator
+
+
+@pytest.fixture
+def no_credentials(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """Nothing from the environment: every credential a test uses is a canary it made."""
+    for name in CREDENTIAL_VARIABLES:
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("CLOUDSDK_CONFIG", str(tmp_path / "no-gcloud"))
 
 
 def pytest_configure(config: pytest.Config) -> None:

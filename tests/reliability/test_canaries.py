@@ -53,20 +53,12 @@ from .conftest import CANARIES, CANARY_LEAKS, CANARY_PATHS, CANARY_PLACES, Tally
 
 genai = pytest.importorskip("google.genai")
 
+pytestmark = pytest.mark.usefixtures("no_credentials")
+
 MODEL = "gemini-2.0-flash-001"
 PROJECT = "canary-project"
 LOCATION = "us-central1"
 SCOPES = ["https://www.googleapis.com/auth/cloud-platform"]
-CREDENTIAL_VARIABLES = (
-    "GOOGLE_API_KEY",
-    "GEMINI_API_KEY",
-    "GOOGLE_APPLICATION_CREDENTIALS",
-    "GOOGLE_CLOUD_PROJECT",
-    "GOOGLE_CLOUD_LOCATION",
-    "GOOGLE_GENAI_USE_VERTEXAI",
-    "GOOGLE_GEMINI_BASE_URL",
-    "GOOGLE_VERTEX_BASE_URL",
-)
 
 
 class Way(Enum):
@@ -172,20 +164,6 @@ PATHS = [
     ClientPath(Client.HTTPX, INTERCEPTED, False, Auth.KEY_QUERY),
     ClientPath(Client.HTTPX, INTERCEPTED, True, Auth.ACCESS_TOKEN_QUERY, is_streaming=False),
 ]
-
-
-@pytest.fixture(scope="module")
-def emulator() -> Iterator[Emulator]:
-    with Emulator() as emulator:
-        yield emulator
-
-
-@pytest.fixture(autouse=True)
-def no_credentials(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    """Nothing from the environment: every credential a path uses is a canary it made."""
-    for name in CREDENTIAL_VARIABLES:
-        monkeypatch.delenv(name, raising=False)
-    monkeypatch.setenv("CLOUDSDK_CONFIG", str(tmp_path / "no-gcloud"))
 
 
 @dataclass

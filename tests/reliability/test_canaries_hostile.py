@@ -50,7 +50,6 @@ from ._canary import HOSTILE, Canaries, Leak, Place, found_in
 from ._canary_upstream import Echo, service_account_file, serving
 from .conftest import CANARIES, CANARY_LEAKS, CANARY_PATHS, CANARY_PLACES, Tally
 from .test_canaries import (
-    CREDENTIAL_VARIABLES,
     INTERCEPTED,
     LOCATION,
     MODEL,
@@ -64,6 +63,7 @@ from .test_canaries import (
 )
 
 genai = pytest.importorskip("google.genai")
+pytestmark = pytest.mark.usefixtures("no_credentials")
 
 COVERED: dict[str, set[Place]] = {
     "split": {Place.SPLIT_STREAM, Place.SPLIT_PARTS},
@@ -78,20 +78,6 @@ COVERED: dict[str, set[Place]] = {
     "short token": {Place.SHORT_TOKEN},
 }
 """Each case and the hostile places its canaries stand in."""
-
-
-@pytest.fixture(scope="module")
-def emulator() -> Iterator[Emulator]:
-    with Emulator() as emulator:
-        yield emulator
-
-
-@pytest.fixture(autouse=True)
-def no_credentials(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    """Nothing from the environment: every credential a case uses is a canary it made."""
-    for name in CREDENTIAL_VARIABLES:
-        monkeypatch.delenv(name, raising=False)
-    monkeypatch.setenv("CLOUDSDK_CONFIG", str(tmp_path / "no-gcloud"))
 
 
 @contextmanager
