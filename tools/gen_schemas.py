@@ -486,6 +486,11 @@ SDK_ADDITIONS: dict[str, dict[str, dict[str, SdkField]]] = {
             ),
         },
         "Tool": {"mcpServers": SdkField("Tool.mcp_servers", _M.format("Tool"))},
+        "TunedModel": {
+            "defaultCheckpointId": SdkField(
+                "UpdateModelConfig.default_checkpoint_id", _M.format("UpdateModelParameters")
+            )
+        },
         "GenerateContentBatch": {
             "webhookConfig": SdkField(
                 "CreateBatchJobConfig.webhook_config", "batches._CreateBatchJobParameters_to_mldev"

@@ -127,6 +127,13 @@ CALLS: dict[str, Call] = {
         {"source": types.GenerateVideosSource},
         types.GenerateVideosConfig,
     ),
+    "models.update": Call(
+        lambda c, **k: c.models.update(**k),
+        {"model": "tunedModels/t1", "config": {"display_name": "x"}},
+        {},
+        types.UpdateModelConfig,
+        {"model": "tunedModels/t1"},
+    ),
     "caches.create": Call(
         lambda c, **k: c.caches.create(**k),
         {"model": MODEL, "config": {"ttl": "3.5s"}},
