@@ -13,6 +13,7 @@ from genai_min import aio as aio
 from genai_min import batches as batches
 from genai_min import caches as caches
 from genai_min import chats as chats
+from genai_min import errors as errors
 from genai_min import files as files
 from genai_min import models as models
 from genai_min import operations as operations
@@ -62,6 +63,7 @@ __all__ = [
     "batches",
     "caches",
     "chats",
+    "errors",
     "files",
     "models",
     "operations",

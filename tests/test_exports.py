@@ -7,7 +7,7 @@ import types
 
 import pytest
 
-PUBLIC = ["genai_min", "genai_min.aio", "genai_min.types", "replay"]
+PUBLIC = ["genai_min", "genai_min.aio", "genai_min.errors", "genai_min.types", "replay"]
 
 
 @pytest.mark.parametrize("name", PUBLIC)
