@@ -2,7 +2,8 @@
 
 Each process (the only one, or each xdist worker) keeps a `Report`; workers send theirs to the
 controller as JSON, which merges them. A cassette counts as unused when no collected test would
-use it and no test used it, in every process.
+use it and no test used it, in every process; a run of part of the suite (node ids, ``-k``, ``-m``,
+``--lf``, deselected tests, a shard) calls none unused, since it cannot know the others' tests.
 """
 
 from __future__ import annotations

@@ -12,7 +12,7 @@ genai-replay is enough::
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -115,6 +115,12 @@ def genai_replay(
         yield replay
 
 
+def pytest_deselected(items: Sequence[pytest.Item]) -> None:
+    """Note a run that deselects tests (``-k``, ``-m``, ``--lf``, a shard): it is only part of the suite."""
+    if items:
+        items[0].config.stash[_STATE].is_partial = True
+
+
 def pytest_itemcollected(item: pytest.Item) -> None:
     """Note which cassette each collected test would use (to tell unused ones apart); check its markers."""
     if "genai_replay" in getattr(item, "fixturenames", ()):
@@ -136,7 +142,7 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     state = session.config.stash[_STATE]
     if exitstatus == pytest.ExitCode.INTERRUPTED:
         state.harness.is_interrupted = True
-    if state.expected or state.used:
+    if (state.expected or state.used) and not state.is_partial:
         folders = {p.parent for p in state.expected | state.used}
         state.report.unused = unused_cassettes(folders, state.expected, state.used)
     workeroutput = getattr(session.config, "workeroutput", None)
@@ -179,6 +185,8 @@ class _State:
         self.expected: set[Path] = set()
         self.used: set[Path] = set()
         option = config.option
+        self.is_partial = _selects_part(config)
+        """Whether the run collects only part of the suite: then no cassette is called unused."""
         real_sleeps = getattr(option, "genai_replay_real_sleeps", None)
         self.cli: dict[str, object] = {
             "mode": getattr(option, "genai_replay_mode", None),
@@ -204,6 +212,18 @@ class _State:
         if root is not None and not root.is_absolute():
             root = self.config.rootpath / root
         return cassette_path(Path(node.path), node.nodeid, name=config.cassette, root=root)
+
+
+def _selects_part(config: pytest.Config) -> bool:
+    """Tell from the command line whether the run asks for part of the suite only."""
+    option = config.option
+    return (
+        any("::" in str(arg) for arg in config.args)
+        or bool(getattr(option, "keyword", ""))
+        or bool(getattr(option, "markexpr", ""))
+        or bool(getattr(option, "lf", False))
+        or bool(getattr(option, "deselect", None))
+    )
 
 
 _STATE = pytest.StashKey[_State]()

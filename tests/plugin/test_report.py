@@ -65,6 +65,23 @@ def test_the_summary_counts_and_says_what_to_run(
     result.stdout.fnmatch_lines(SUMMARY, consecutive=True)
 
 
+@pytest.mark.parametrize(
+    "selection",
+    [["test_app.py::test_b"], ["-k", "test_b"], ["-m", "not slow"], ["--deselect", "test_app.py::test_a"]],
+    ids=["node id", "keyword", "marker", "deselect"],
+)
+def test_a_partial_run_calls_no_cassette_unused(recorded: pytest.Pytester, selection: list[str]) -> None:
+    # Only part of the suite ran: the cassettes of tests it did not collect are not "unused".
+    result = recorded.runpytest(*selection)
+    assert result.ret == pytest.ExitCode.OK
+    assert not [line for line in result.stdout.lines if "unused cassette" in line]
+
+
+def test_the_whole_suite_still_reports_unused_cassettes(recorded: pytest.Pytester) -> None:
+    result = recorded.runpytest("test_app.py")
+    result.stdout.fnmatch_lines(["genai-replay: 1 unused cassette (no test in this run uses them)*"])
+
+
 def test_the_summary_is_the_same_under_xdist(
     recorded: pytest.Pytester, monkeypatch: pytest.MonkeyPatch
 ) -> None:
