@@ -46,13 +46,17 @@ def describe_meta(meta: Meta) -> str:
     """Say what recorded a cassette, against what, and when, leaving out what is not known."""
     api = " ".join(part for part in (meta.backend, meta.api_version) if part)
     if meta.recorded_against == "imported":
-        text = f"{api}, imported from another tool's recording"
+        # The importer names the tool in `client` ("imported from vcrpy") and its format in the version.
+        tool = meta.client.removeprefix("imported from ") or "another tool"
+        version = meta.client_version.strip()
+        label = f"format {version}" if version.isdigit() else version
+        text = f"{api}, imported from a {tool} recording" + (f" ({label})" if label else "")
     else:
         against = "the emulator" if meta.recorded_against == "emulator" else "the live API"
         text = f"{api}, recorded against {against}"
-    client = " ".join(part for part in (meta.client, meta.client_version) if part)
-    if client:
-        text += f" by {client}"
+        client = " ".join(part for part in (meta.client, meta.client_version) if part)
+        if client:
+            text += f" by {client}"
     if meta.recorded_at:
         text += f" at {meta.recorded_at}"
     return text

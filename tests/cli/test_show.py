@@ -126,3 +126,15 @@ def test_a_folder_is_not_a_cassette(runner: CliRunner, project: Path) -> None:
 
     assert result.exit_code == 2
     assert "File 'cassettes' is a directory." in result.output
+
+
+def test_an_imported_cassette_says_what_it_was_imported_from(runner: CliRunner, project: Path) -> None:
+    meta = replace(META, recorded_against="imported", client="imported from vcrpy", client_version="1")
+    write_cassette(project / "a.json", generate("Hi", "Hello"), meta=meta)
+
+    header = run(runner, "show", "a.json").output.splitlines()[0]
+
+    assert (
+        header
+        == "a.json: gemini v1beta, imported from a vcrpy recording (format 1) at 2026-11-24T12:00:00Z; 1 interaction"
+    )
