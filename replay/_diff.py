@@ -7,10 +7,10 @@ from urllib.parse import urlsplit
 from genai_min._http import JSON
 from replay._cassette import BodyKind, Request
 from replay._json_diff import JsonChange, json_changes, render_path
-from replay._matchers import normalise_keys
+from replay._matchers import STRICT, MatchOptions, normalise_keys, url_key
 
 
-def closest(request: Request, recorded: list[Request]) -> Request | None:
+def closest(request: Request, recorded: list[Request], options: MatchOptions = STRICT) -> Request | None:
     """Return the recorded request most like `request`: same method and path first, then body."""
     if not recorded:
         return None
@@ -18,17 +18,25 @@ def closest(request: Request, recorded: list[Request]) -> Request | None:
     def score(candidate: Request) -> tuple[int, int, int]:
         same_method = candidate.method == request.method
         same_path = urlsplit(candidate.url).path == urlsplit(request.url).path
-        return (-int(same_method and same_path), -int(same_method), len(differences(candidate, request)))
+        return (
+            -int(same_method and same_path),
+            -int(same_method),
+            len(differences(candidate, request, options)),
+        )
 
     return min(recorded, key=score)
 
 
-def differences(recorded: Request, new: Request) -> list[str]:
-    """List the differences from `recorded` to `new` as readable, path-level lines."""
+def differences(recorded: Request, new: Request, options: MatchOptions = STRICT) -> list[str]:
+    """List the differences from `recorded` to `new` as readable, path-level lines.
+
+    A URL difference that matching ignores under `options` (which Vertex AI host, the order of query
+    parameters, a key in the query) is not listed: it is not why the two do not match.
+    """
     lines: list[str] = []
     if recorded.method != new.method:
         lines.append(f"method: {recorded.method!r} -> {new.method!r}")
-    if recorded.url != new.url:
+    if url_key(recorded.url, options) != url_key(new.url, options):
         lines.append(f"url: {recorded.url!r} -> {new.url!r}")
     for change in json_changes(_comparable(recorded), _comparable(new)):
         lines.append(

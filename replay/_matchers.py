@@ -31,13 +31,18 @@ class MatchOptions:
     ignore_api_version: bool = False
 
 
+STRICT = MatchOptions()
+"""The default: nothing ignored beyond what always varies."""
+
+
 def request_key(request: Request, options: MatchOptions = MatchOptions()) -> str:
     """Return the key two requests share exactly when they match."""
-    return json.dumps([request.method.upper(), *_url_key(request.url, options), body_key(request.body)])
+    return json.dumps([request.method.upper(), *url_key(request.url, options), body_key(request.body)])
 
 
 @lru_cache(maxsize=4096)
-def _url_key(url: str, options: MatchOptions) -> tuple[str, str, list[tuple[str, str]]]:
+def url_key(url: str, options: MatchOptions) -> tuple[str, str, list[tuple[str, str]]]:
+    """Return what matching compares of a URL: host (as matched), path, and the query that counts."""
     parts = urlsplit(url)
     path = unquote(parts.path)  # a client may escape what another sends as is: "<PROJECT>" or "%3CPROJECT%3E"
     if options.ignore_api_version:

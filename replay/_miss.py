@@ -11,22 +11,25 @@ from pathlib import Path
 from replay._cassette import BodyKind, Cassette, Request
 from replay._diff import closest, differences
 from replay._errors import NoMatchError
+from replay._matchers import STRICT, MatchOptions
 from replay._schemas import Violation, check_request
 
 RECORD_HINT = "re-run with --genai-replay-mode=new_episodes to record it"
 _SHOWN = 20
 
 
-def unmatched(request: Request, cassette: Cassette, path: Path | None) -> NoMatchError:
-    """Explain why no interaction of `cassette` answers `request` (already sanitised)."""
-    nearest = closest(request, [i.request for i in cassette.interactions])
+def unmatched(
+    request: Request, cassette: Cassette, path: Path | None, options: MatchOptions = STRICT
+) -> NoMatchError:
+    """Explain why no interaction of `cassette` answers `request` (already sanitised) under `options`."""
+    nearest = closest(request, [i.request for i in cassette.interactions], options)
     where = str(path) if path else "the cassette"
     lines = [f"no recorded interaction in {where} matches {request.method} {request.url}"]
     diff: list[str] = []
     if nearest is None:
         lines.append("the cassette is empty")
     else:
-        diff = differences(nearest, request)
+        diff = differences(nearest, request, options)
         lines.append(f"closest recorded request: {nearest.method} {nearest.url}, which differs at:")
         lines.extend(f"  {line}" for line in diff[:_SHOWN])
     violations = _violations(request)

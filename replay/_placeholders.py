@@ -42,6 +42,8 @@ PROJECT = "PROJECT"
 LOCATION = "LOCATION"
 PROJECT_NUMBER = "PROJECT_NUMBER"
 """The placeholders: upper case, so they can never be a real project id or location."""
+_SHORTEST_PROJECT_ID = 6
+"""Google project ids are 6 to 30 characters."""
 
 _IN_PATH = re.compile(r"/projects/([A-Za-z0-9_-]+)/locations/([A-Za-z0-9_-]+)(?=/|$)")
 _HOST_SUFFIX = re.escape(VERTEX_HOST_SUFFIX)
@@ -106,9 +108,14 @@ class Identity:
 
     def hide(self, text: str) -> str:
         """Replace this identity's values in `text` with placeholders, and every project number."""
-        # Longest first: one id may hold another (my-proj, my-proj-dev).
+        # Longest first: one id may hold another (my-proj, my-proj-dev). An id is hidden inside longer
+        # names too (gs://my-proj-bucket); one shorter than Google allows (six characters: a test's
+        # "p") only as a word of its own, or it would eat letters out of every URL.
         for project in sorted({self.project or "", *self.known_projects} - {""}, key=len, reverse=True):
-            text = text.replace(project, PROJECT)
+            if len(project) >= _SHORTEST_PROJECT_ID:
+                text = text.replace(project, PROJECT)
+            elif project in text:
+                text = re.sub(rf"(?<![\w-]){re.escape(project)}(?![\w-])", PROJECT, text)
         # Each search runs only where its value is: a plain search skips megabytes of media faster.
         if self.location and self.location in text:
             text = re.sub(rf"(?<=locations/){re.escape(self.location)}(?![\w-])", LOCATION, text)

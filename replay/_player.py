@@ -65,7 +65,7 @@ class Player:
         key = request_key(self.sanitiser.matching(request), self.options)
         position = self._take(key)
         if position is None:
-            raise unmatched(self.sanitiser.request(request), self.cassette, self.path)
+            raise unmatched(self.sanitiser.request(request), self.cassette, self.path, self.options)
         return self.cassette.interactions[position]
 
     def play_wire(self, method: str, url: str, content: bytes) -> Interaction | None:

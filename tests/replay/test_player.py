@@ -158,6 +158,22 @@ def test_a_miss_names_the_cassette_the_difference_and_the_fix(tmp_path: Path) ->
     assert "schema" not in message
 
 
+def test_a_miss_lists_only_differences_matching_does_not_ignore() -> None:
+    # Recorded on a regional Vertex host, asked on the global one: matching ignores the host, so the
+    # miss names the question that changed and nothing about the URL.
+    stored = VERTEX.replace("us-central1", "LOCATION").replace("projects/p/", "projects/PROJECT/")
+    player = Player(Cassette((generate(stored, "Why is the sky blue?", "x"),)))
+    client = httpx.Client(transport=ReplayTransport(player))
+    global_host = VERTEX.replace("us-central1-aiplatform", "aiplatform").replace(
+        "projects/p/", "projects/acme-prod/"
+    )
+    with pytest.raises(NoMatchError) as caught:
+        client.post(f"{global_host}:generateContent", json=ask("Why is the sea blue?"))
+    assert caught.value.differences == [
+        "body.contents[0].parts[0].text: values changed 'Why is the sky blue?' -> 'Why is the sea blue?'"
+    ]
+
+
 def test_a_miss_shows_where_the_new_request_breaks_the_schema() -> None:
     player = Player(Cassette((generate(GEMINI, "Why is the sky blue?", "x"),)))
     client = httpx.Client(transport=ReplayTransport(player))

@@ -430,6 +430,16 @@ def test_error_details_name_the_project_number_in_fields() -> None:
     }
 
 
+def test_a_project_id_shorter_than_google_allows_is_hidden_only_as_a_word() -> None:
+    # A test's fake project "p" must not eat the letter out of every URL and text.
+    url = "https://aiplatform.googleapis.com/v1/projects/p/locations/us-central1/publishers/google/models/m"
+    identity = Identity.of(url)
+    assert identity.hide(url) == url.replace("projects/p/", "projects/PROJECT/").replace(
+        "us-central1", "LOCATION"
+    )
+    assert identity.hide("a pretty picture of p") == "a pretty picture of PROJECT"
+
+
 def test_numbers_that_are_no_project_number_are_kept() -> None:
     texts = ["my-project-123456 is fine", "totalTokenCount 1234567", "projects/my-proj-1234567/x"]
     for text in texts:
