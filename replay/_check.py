@@ -39,11 +39,20 @@ class Finding:
     kind: FindingKind
 
     def __str__(self) -> str:
-        return f"{self.path}: {self.where}: {self.message}" if self.where else f"{self.path}: {self.message}"
+        path = shown_path(self.path)
+        return f"{path}: {self.where}: {self.message}" if self.where else f"{path}: {self.message}"
 
     def to_json(self) -> dict[str, str]:
         """Return the finding as the plain object `check --json` prints."""
         return {"path": str(self.path), "where": self.where, "kind": self.kind.value, "message": self.message}
+
+
+def shown_path(path: Path) -> str:
+    """Return `path` as a user reads it: relative to the current folder when it lies below it."""
+    try:
+        return str(path.relative_to(Path.cwd())) if path.is_absolute() else str(path)
+    except ValueError:
+        return str(path)
 
 
 def find_cassettes(paths: Iterable[Path]) -> list[Path]:
@@ -115,7 +124,8 @@ def _credential_findings(path: Path, cassette: Cassette) -> Iterator[Finding]:
             message = f"holds {found.kind}; record it again"
         else:
             message = (
-                f"holds {found.kind}; remove it with `genai-replay scrub --rule-regex PATTERN {path}` "
+                f"holds {found.kind}; remove it with "
+                f"`genai-replay scrub --rule-regex PATTERN {shown_path(path)}` "
                 "(or record again), and revoke the credential"
             )
         yield Finding(path, found.where, message, FindingKind.CREDENTIAL)

@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from replay._cassette_json import load_cassette
-from replay._check import Finding, check_cassettes
+from replay._check import Finding, check_cassettes, shown_path
 from replay._config import Config, Mode, Upstream
 from replay._environment import has_credentials
 from replay._isolation import UNSHARE, without_network
@@ -120,7 +120,7 @@ def summary_lines(result: RecordResult) -> list[str]:
     """Return the table of cassettes written, the check's findings and the replay's verdict."""
     lines: list[str] = []
     if result.rows:
-        names = [_shown(row.path) for row in result.rows]
+        names = [shown_path(row.path) for row in result.rows]
         width = max(len(name) for name in names)
         lines.append(f"{'cassette'.ljust(width)}  interactions  recorded  status")
         for name, row in zip(names, result.rows, strict=True):
@@ -149,13 +149,6 @@ def summary_lines(result: RecordResult) -> list[str]:
             f"replay failed offline ({offline}; exit code {result.replay_exit_code}); see the output above"
         )
     return lines
-
-
-def _shown(path: Path) -> str:
-    try:
-        return str(path.relative_to(Path.cwd()))
-    except ValueError:
-        return str(path)
 
 
 def _command(

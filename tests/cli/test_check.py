@@ -97,6 +97,21 @@ def test_credentials_are_findings(runner: CliRunner, project: Path) -> None:
     ]
 
 
+def test_findings_name_the_file_as_the_user_reads_it(runner: CliRunner, project: Path) -> None:
+    # An absolute path below the current folder is shown relative to it, in the hint too.
+    leaked = Interaction(
+        Request("POST", f"{GENERATE}?key={FAKE_KEY}", (), Body(BodyKind.JSON, json={"contents": []})),
+        generate("Hi", "Hello").response,
+    )
+    write_cassette(project / "sub" / "leak.json", leaked)
+
+    result = run(runner, "check", str(project / "sub" / "leak.json"))
+
+    assert result.output.splitlines()[0].startswith("sub/leak.json: interactions[0].request.url: ")
+    assert "PATTERN sub/leak.json`" in result.output
+    assert str(project) not in result.output
+
+
 def test_missing_and_corrupted_blobs_are_findings(runner: CliRunner, project: Path) -> None:
     big = os.urandom(70 * 1024)
     upload = Interaction(
