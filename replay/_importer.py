@@ -6,10 +6,8 @@ sanitised like a live recording, and `save_clean` writes them (refusing any cred
 
 from __future__ import annotations
 
-import gzip
 import json
 import os
-import zlib
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
@@ -18,6 +16,7 @@ from urllib.parse import urlsplit
 
 from genai_min._hosts import api_version_of, backend_of_host
 from replay._cassette import Body, BodyKind, Cassette, Interaction, Meta, Request, Response
+from replay._encodings import decode_content
 from replay._errors import CassetteError, ReplayError, UnsupportedCassetteError
 from replay._http_values import header_problem, is_status
 from replay._importers._documents import read_document
@@ -268,37 +267,21 @@ def _body(message: Message, url: str, where: str) -> Body:
 
 
 def _decode(content: bytes, encoding: str, where: str) -> bytes:
-    """Undo the recorded Content-Encoding, trusting the bytes over the header.
+    """Undo the recorded Content-Encoding as the sanitiser does (`replay._encodings.decode_content`).
 
-    Several tools keep the header after decoding the body, so a body without the gzip magic bytes,
-    or that does not inflate, is taken as already decoded.
+    Several tools keep the header after decoding the body: the bytes are trusted over the header, and
+    a body that cannot be undone here but is already text (not gzip) is taken as decoded.
     """
-    for coding in reversed([c.strip().lower() for c in encoding.split(",") if c.strip()]):
-        if coding in ("gzip", "x-gzip") and content[:2] == b"\x1f\x8b":
-            try:
-                content = gzip.decompress(content)
-            except (OSError, EOFError, zlib.error) as exc:
-                raise ForeignFormatError(f"{where}: the gzip body does not decompress ({exc})") from None
-        elif coding == "deflate":
-            content = _inflate(content)
-        elif coding not in ("gzip", "x-gzip", "identity") and not _is_utf8(content):
-            raise ForeignFormatError(
-                f"{where}: the body is compressed with {coding!r}, which the importer cannot decode",
-                hint="re-record it with decoded bodies (vcrpy: decode_compressed_response=True)",
-            )
-    return content
-
-
-def _inflate(content: bytes) -> bytes:
-    for wbits in (zlib.MAX_WBITS, -zlib.MAX_WBITS):  # zlib-wrapped, as HTTP says, or raw as some servers send
-        inflater = zlib.decompressobj(wbits)
-        try:
-            data = inflater.decompress(content) + inflater.flush()
-        except zlib.error:
-            continue
-        if inflater.eof and not inflater.unused_data:
-            return data
-    return content
+    decoded = decode_content(content, encoding)
+    if decoded is not None:
+        return decoded
+    if content[:2] != b"\x1f\x8b" and _is_utf8(content):
+        return content
+    raise ForeignFormatError(
+        f"{where}: the body is compressed with {encoding!r}, which the importer cannot decode "
+        "(a damaged gzip body, or br without a brotli module)",
+        hint="re-record it with decoded bodies (vcrpy: decode_compressed_response=True)",
+    )
 
 
 def _is_utf8(content: bytes) -> bool:
