@@ -4,6 +4,7 @@ The cassette reader (`replay._cassette_json`) refuses a cassette that breaks the
 cassette edited by hand cannot crash a command later (a URL `urlsplit` rejects) or be sent in a
 form HTTP forbids. Whatever sends recorded headers checks them once more (`is_sendable_header`):
 a header carrying CR or LF would split the answer in two, and the second half is the attacker's.
+Header values are kept as the bytes received (`header_text`, `header_bytes`).
 """
 
 from __future__ import annotations
@@ -54,3 +55,16 @@ def header_problem(name: str, value: str) -> str | None:
 def is_sendable_header(name: str, value: str) -> bool:
     """Tell whether a header can go on the wire: a token for a name, no CR, LF or NUL in the value."""
     return _TOKEN.fullmatch(name) is not None and _UNSENDABLE.search(value) is None
+
+
+def header_text(value: bytes) -> str:
+    """Decode a header value for the cassette: UTF-8, with any other byte kept as a lone surrogate."""
+    return value.decode("utf-8", "surrogateescape")
+
+
+def header_bytes(value: str) -> bytes:
+    """Encode a stored header value back into the bytes that were received (`header_text`'s inverse)."""
+    try:
+        return value.encode("utf-8", "surrogateescape")
+    except UnicodeEncodeError:  # a surrogate `header_text` never makes: written by hand
+        return value.encode("utf-8", "replace")

@@ -38,7 +38,7 @@ from replay._bodies import Replayed, Tee
 from replay._cassette import Blob, Body, BodyKind, Request, Response, is_binary
 from replay._direct import AsyncDirectTransport, DirectTransport
 from replay._encodings import decode_content
-from replay._http_values import is_sendable_header
+from replay._http_values import header_bytes, header_text, is_sendable_header
 from replay._player import Player
 from replay._recorder import Recorder
 from replay._session import Send, Session
@@ -53,19 +53,6 @@ def to_request(request: Any, content: bytes) -> Request:
         tuple(request.headers.items()),
         Body.from_bytes(content, content_type),
     )
-
-
-def header_text(value: bytes) -> str:
-    """Decode a header value for the cassette: UTF-8, with any other byte kept as a lone surrogate."""
-    return value.decode("utf-8", "surrogateescape")
-
-
-def header_bytes(value: str) -> bytes:
-    """Encode a stored header value back into the bytes that were received (`header_text`'s inverse)."""
-    try:
-        return value.encode("utf-8", "surrogateescape")
-    except UnicodeEncodeError:  # a surrogate `header_text` never makes: written by hand
-        return value.encode("utf-8", "replace")
 
 
 def response_headers(response: Response) -> dict[str, str]:

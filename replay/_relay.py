@@ -19,6 +19,7 @@ from replay._bodies import cut_reason
 from replay._cassette import Body, Response
 from replay._direct import DirectTransport
 from replay._errors import ReplayError
+from replay._http_values import header_text
 
 _DROPPED = frozenset({"host", "content-length", "transfer-encoding", "connection", "accept-encoding"})
 
@@ -64,7 +65,7 @@ class Relay:
         finally:
             answer.close()
         kept_headers = tuple(
-            (name.decode("latin-1").lower(), value.decode("utf-8", "surrogateescape"))
+            (name.decode("latin-1").lower(), header_text(value))
             for name, value in answer.headers.raw
             if name.lower() not in (b"content-length", b"transfer-encoding", b"connection")
         )

@@ -43,7 +43,8 @@ from replay._cassette_json import load_cassette
 from replay._check import find_cassettes
 from replay._errors import NoMatchError
 from replay._handler import BodyError, Handler
-from replay._httpx import header_bytes, response_headers
+from replay._http_values import header_bytes
+from replay._httpx import response_headers
 from replay._matchers import MatchOptions
 from replay._player import Player
 from replay._sanitiser import Sanitiser
