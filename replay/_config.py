@@ -7,13 +7,14 @@ a source means "not given there", so a lower source shows through.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, fields
 from enum import Enum
 from pathlib import Path
+from typing import Any
 
 from replay._errors import ConfigError
-from replay._matchers import MatchOptions
+from replay._matchers import DEFAULT_MATCH_ON, MATCH_PARTS, Matcher, MatchOptions, parse_json_path
 from replay._sanitiser import HeaderRule, JsonPathRule, RegexRule, Rule
 
 
@@ -71,15 +72,36 @@ class Config:
     skip_sleeps: bool = True
     upstream: Upstream = Upstream.AUTO
     timing: bool = False
+    match_on: tuple[str, ...] = DEFAULT_MATCH_ON
+    """Which parts of a request must match (vcrpy's names); ``body`` leaves `ignore_json_paths` out."""
+    matchers: tuple[Matcher, ...] = ()
+    """Custom matchers, given as callables in `match_on`: ``(request, recorded) -> bool``."""
+    ignore_json_paths: tuple[str, ...] = ()
+    """Dotted JSON paths (``*`` for any key or index) left out of the body comparison, both sides."""
+    before_record_request: Callable[[Any], Any] | None = None
+    """vcrpy's hook: gets each request (our `Request`) before sanitising; returns it, changed, or None
+    to leave that request alone (not matched, not recorded: it goes to the network)."""
+    before_record_response: Callable[[Any], Any] | None = None
+    """vcrpy's hook: gets each response (our `Response`) before sanitising, returns what to record."""
+    ignore_hosts: tuple[str, ...] = ()
+    """Hosts whose traffic is neither answered nor recorded (replaying, the network guard still applies)."""
+    ignore_localhost: bool = False
+    """Leave loopback traffic alone (a test's own local server, ``http://localhost`` mock transports)."""
     extras: Mapping[str, object] = field(default_factory=dict, compare=False)
 
     @property
     def match_options(self) -> MatchOptions:
-        """Return what matching may ignore."""
-        return MatchOptions(ignore_host=self.ignore_host, ignore_api_version=self.ignore_api_version)
+        """Return what matching compares and may ignore."""
+        return MatchOptions(
+            ignore_host=self.ignore_host,
+            ignore_api_version=self.ignore_api_version,
+            match_on=frozenset(self.match_on),
+            ignore_json_paths=tuple(parse_json_path(p) for p in self.ignore_json_paths),
+            matchers=self.matchers,
+        )
 
 
-SETTINGS = tuple(f.name for f in fields(Config) if f.name != "extras")
+SETTINGS = tuple(f.name for f in fields(Config) if f.name not in ("extras", "matchers"))
 
 
 def parse_mode(value: object) -> Mode:
@@ -117,6 +139,50 @@ def parse_rules(value: object) -> tuple[Rule, ...]:
     return tuple(rules)
 
 
+def parse_match_on(value: object) -> tuple[tuple[str, ...], tuple[Matcher, ...]]:
+    """Read `match_on`: part names (vcrpy's: ``uri`` is scheme, host, port, path and query together)
+    and callables, which become custom matchers. A comma-separated string is read as a list."""
+    items = value.split(",") if isinstance(value, str) else value
+    if callable(items):
+        items = [items]
+    if not isinstance(items, Sequence | frozenset | set):
+        raise ConfigError(f"genai_replay match_on must be a list of part names or matchers, got {value!r}")
+    parts: list[str] = []
+    matchers: list[Matcher] = []
+    for item in items:
+        if callable(item):
+            matchers.append(item)
+            continue
+        name = str(item).strip().lower()
+        expanded = _MATCH_ALIASES.get(name, (name,))
+        for part in expanded:
+            if part not in MATCH_PARTS:
+                raise ConfigError(_unknown_part(name))
+            if part not in parts:
+                parts.append(part)
+    return tuple(parts), tuple(matchers)
+
+
+_MATCH_ALIASES = {
+    "uri": ("scheme", "host", "port", "path", "query"),
+    "raw_body": ("body",),
+    "": (),
+}
+
+
+def _unknown_part(name: str) -> str:
+    if name == "headers":
+        return (
+            "genai_replay match_on cannot compare 'headers': credentials and client versions in them "
+            "differ between machines and are not stored; drop it, or pass a callable "
+            "(request, recorded) -> bool that compares the headers you mean"
+        )
+    return (
+        f"genai_replay match_on got unknown part {name!r}; use {', '.join(MATCH_PARTS)}, "
+        "'uri' (scheme, host, port, path and query) or callables (request, recorded) -> bool"
+    )
+
+
 def check_names(given: Mapping[str, object], where: str) -> None:
     """Raise `ConfigError` for a setting name that does not exist, listing those that do."""
     unknown = sorted(set(given) - set(SETTINGS))
@@ -144,6 +210,7 @@ def resolve(
             if value is not None:
                 chosen[name] = value
                 break
+    match_on, matchers = parse_match_on(chosen.get("match_on", DEFAULT_MATCH_ON))
     return Config(
         mode=parse_mode(chosen.get("mode", Mode.NONE)),
         cassette=_optional_str(chosen.get("cassette")),
@@ -154,6 +221,13 @@ def resolve(
         skip_sleeps=_flag(chosen.get("skip_sleeps", True), "skip_sleeps"),
         upstream=_upstream(chosen.get("upstream", Upstream.AUTO)),
         timing=_flag(chosen.get("timing", False), "timing"),
+        match_on=match_on,
+        matchers=matchers,
+        ignore_json_paths=_strings(chosen.get("ignore_json_paths", ()), "ignore_json_paths"),
+        before_record_request=_hook(chosen.get("before_record_request"), "before_record_request"),
+        before_record_response=_hook(chosen.get("before_record_response"), "before_record_response"),
+        ignore_hosts=tuple(h.lower() for h in _strings(chosen.get("ignore_hosts", ()), "ignore_hosts")),
+        ignore_localhost=_flag(chosen.get("ignore_localhost", False), "ignore_localhost"),
     )
 
 
@@ -170,6 +244,21 @@ def _flag(value: object, name: str) -> bool:
     if text in ("0", "false", "no", "off", ""):
         return False
     raise ConfigError(f"genai_replay setting {name} must be true or false, got {value!r}")
+
+
+def _strings(value: object, name: str) -> tuple[str, ...]:
+    """Read a list of strings given as a list, or as one string of lines or commas."""
+    if isinstance(value, str):
+        value = [part for line in value.splitlines() for part in line.split(",")]
+    if not isinstance(value, Sequence | frozenset | set):
+        raise ConfigError(f"genai_replay setting {name} must be a list of strings, got {value!r}")
+    return tuple(text for item in value if (text := str(item).strip()))
+
+
+def _hook(value: object, name: str) -> Callable[[Any], Any] | None:
+    if value is None or callable(value):
+        return value
+    raise ConfigError(f"genai_replay setting {name} must be a callable, got {value!r}")
 
 
 def _upstream(value: object) -> Upstream:

@@ -1,4 +1,8 @@
-"""Explain how a request differs from the closest recorded one, path by path (`replay._json_diff`)."""
+"""Explain how a request differs from the closest recorded one, path by path (`replay._json_diff`).
+
+Only what matching compares is listed: a part `match_on` leaves out, a JSON path
+`ignore_json_paths` names, a URL difference that matching folds away.
+"""
 
 from __future__ import annotations
 
@@ -7,7 +11,7 @@ from urllib.parse import urlsplit
 from genai_min._http import JSON
 from replay._cassette import BodyKind, Request
 from replay._json_diff import JsonChange, json_changes, render_path
-from replay._matchers import STRICT, MatchOptions, normalise_keys, url_key
+from replay._matchers import STRICT, MatchOptions, normalise_keys, url_key, without_path
 
 
 def closest(request: Request, recorded: list[Request], options: MatchOptions = STRICT) -> Request | None:
@@ -34,20 +38,32 @@ def differences(recorded: Request, new: Request, options: MatchOptions = STRICT)
     parameters, a key in the query) is not listed: it is not why the two do not match.
     """
     lines: list[str] = []
-    if recorded.method != new.method:
+    if options.compares("method") and recorded.method != new.method:
         lines.append(f"method: {recorded.method!r} -> {new.method!r}")
     if url_key(recorded.url, options) != url_key(new.url, options):
         lines.append(f"url: {recorded.url!r} -> {new.url!r}")
-    for change in json_changes(_comparable(recorded), _comparable(new)):
+    for change in body_changes(recorded, new, options):
         lines.append(
             f"body{render_path(change.path)}: {change.kind.replace('_', ' ')} {_detail(change)}".rstrip()
         )
     return lines
 
 
-def _comparable(request: Request) -> JSON:
+def body_changes(recorded: Request, new: Request, options: MatchOptions = STRICT) -> list[JsonChange]:
+    """Return the body differences matching sees: keys folded, ignored paths left out."""
+    if not options.compares("body"):
+        return []
+    return json_changes(_comparable(recorded, options), _comparable(new, options))
+
+
+def _comparable(request: Request, options: MatchOptions) -> JSON:
     if request.body.kind is BodyKind.JSON:
-        return normalise_keys(request.body.json)
+        value = normalise_keys(request.body.json)
+        for path in options.ignore_json_paths:
+            value = without_path(value, path)
+        return value
+    if request.body.kind is BodyKind.EMPTY:
+        return None
     return {"<body bytes>": request.body.size}
 
 

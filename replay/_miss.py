@@ -6,6 +6,7 @@ The player only looks answers up; when it finds none, the session asks this modu
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 
 from replay._cassette import BodyKind, Cassette, Request
@@ -19,7 +20,13 @@ _SHOWN = 20
 
 
 def unmatched(
-    request: Request, cassette: Cassette, path: Path | None, options: MatchOptions = STRICT
+    request: Request,
+    cassette: Cassette,
+    path: Path | None,
+    options: MatchOptions = STRICT,
+    *,
+    reasons: Sequence[str] = (),
+    rerun: str | None = None,
 ) -> NoMatchError:
     """Explain why no interaction of `cassette` answers `request` (already sanitised) under `options`."""
     nearest = closest(request, [i.request for i in cassette.interactions], options)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import threading
+from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 
@@ -60,13 +61,43 @@ class Player:
             request = replace(request, url=identity.hide(request.url))
         return request_key(request, self.options)
 
-    def play(self, request: Request) -> Interaction:
-        """Return the interaction that answers `request`, or raise `NoMatchError`."""
-        key = request_key(self.sanitiser.matching(request), self.options)
-        position = self._take(key)
+    def play(self, request: Request, *, rerun: str | None = None) -> Interaction:
+        """Return the interaction that answers `request`, or raise `NoMatchError`.
+
+        Custom matchers are asked about each recording whose key matches, in recorded order; their
+        reasons for refusing (an `AssertionError`'s message) go into the miss. `rerun` is the command
+        that re-records the test, for the miss to show.
+        """
+        matching = self.sanitiser.matching(request)
+        key = request_key(matching, self.options)
+        reasons: list[str] = []
+        accept = None
+        if self.options.matchers:
+            accept = lambda position: self._accepts(matching, position, reasons)  # noqa: E731
+        position = self._take(key, accept)
         if position is None:
-            raise unmatched(self.sanitiser.request(request), self.cassette, self.path, self.options)
+            raise unmatched(
+                self.sanitiser.request(request),
+                self.cassette,
+                self.path,
+                self.options,
+                reasons=reasons,
+                rerun=rerun,
+            )
         return self.cassette.interactions[position]
+
+    def _accepts(self, request: Request, position: int, reasons: list[str]) -> bool:
+        recorded = self.cassette.interactions[position].request
+        for matcher in self.options.matchers:
+            name = getattr(matcher, "__name__", repr(matcher))
+            try:
+                if not matcher(request, recorded):
+                    reasons.append(f"#{position}: matcher {name} said no")
+                    return False
+            except AssertionError as error:
+                reasons.append(f"#{position}: matcher {name}: {error or 'assertion failed'}")
+                return False
+        return True
 
     def play_wire(self, method: str, url: str, content: bytes) -> Interaction | None:
         """Return the interaction recorded for exactly these bytes, without parsing them; else None.
@@ -76,6 +107,8 @@ class Player:
         and the official SDK's ``json.dumps`` form is indexed too). None means only that the bytes
         differ; `play` then decides on the normalised request.
         """
+        if self.options.matchers:
+            return None  # a custom matcher may look at what the bytes do not show
         by_wire = self._ready()[1]
         key = by_wire.get((method.upper(), url, content))
         position = None if key is None else self._take(key)
@@ -88,11 +121,14 @@ class Player:
                 self._index, self._by_wire = self._build_indexes()
             return self._index, self._by_wire
 
-    def _take(self, key: str) -> int | None:
+    def _take(self, key: str, accept: Callable[[int], bool] | None = None) -> int | None:
         index = self._ready()[0]
+        positions = index.get(key)
+        if positions is not None and accept is not None:
+            positions = [p for p in positions if accept(p)]  # outside the lock: matchers are user code
+            key = json.dumps([key, positions])
         with self._lock:
-            positions = index.get(key)
-            if positions is None:
+            if not positions:
                 return None
             count = self._served.get(key, 0)
             self._served[key] = count + 1

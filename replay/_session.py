@@ -125,6 +125,8 @@ class Session:
         """Whether the last answer showed an operation or job under way (its polls need no sleep)."""
         self._clients: dict[str, str] = {}
         self._lock = threading.Lock()
+        self.rerun: str | None = None
+        """The command that re-records this test, for a miss to show (the plugin sets it)."""
 
     @classmethod
     def for_cassette(
@@ -232,7 +234,7 @@ class Session:
         seen = (request, False)  # sanitised only if `requests` is read: this is the replaying path
         if self.player is not None and (self.existing is not None or not self.is_replay_only):
             try:
-                interaction = self.player.play(request)
+                interaction = self.player.play(request, rerun=self.rerun)
             except NoMatchError:
                 if self.is_replay_only:
                     self._note_miss(seen)

@@ -111,7 +111,9 @@ def genai_replay(
         pytest.fail(str(error), pytrace=False)
     path = state.cassette_for(request.node, config)
     state.used.add(path)
-    with state.harness.running(state.harness.session(path, config)) as replay:
+    session = state.harness.session(path, config)
+    session.rerun = f"pytest {_quoted(request.node.nodeid)} --genai-replay-mode=all"
+    with state.harness.running(session) as replay:
         yield replay
 
 
@@ -224,6 +226,13 @@ def _selects_part(config: pytest.Config) -> bool:
         or bool(getattr(option, "lf", False))
         or bool(getattr(option, "deselect", None))
     )
+
+
+def _quoted(nodeid: str) -> str:
+    """Quote a node id for a shell when it needs it (parametrised ids hold brackets and spaces)."""
+    import shlex
+
+    return shlex.quote(nodeid)
 
 
 _STATE = pytest.StashKey[_State]()

@@ -11,6 +11,16 @@ from replay._errors import ConfigError
 from replay._sanitiser import HeaderRule, JsonPathRule, RegexRule
 
 SOURCES = ("cli", "marker", "fixture", "ini")
+
+
+def _hook_a(value: object) -> object:
+    return value
+
+
+def _hook_b(value: object) -> object:
+    return value
+
+
 # Two distinct values per setting, so a test can tell which source won.
 VALUES: dict[str, tuple[object, object]] = {
     "mode": ("all", "once"),
@@ -22,6 +32,12 @@ VALUES: dict[str, tuple[object, object]] = {
     "skip_sleeps": (False, True),
     "upstream": ("emulator", "live"),
     "timing": (True, False),
+    "match_on": (["method", "path"], ["method", "body"]),
+    "ignore_json_paths": (["contents.*.id"], ["tools"]),
+    "before_record_request": (_hook_a, _hook_b),
+    "before_record_response": (_hook_b, _hook_a),
+    "ignore_hosts": (["a.example"], ["b.example"]),
+    "ignore_localhost": (True, False),
 }
 
 
@@ -40,6 +56,8 @@ def read(config: Config, setting: str) -> object:
             f"{'header' if isinstance(r, HeaderRule) else 'regex'}:{getattr(r, 'name', '') or r.pattern}"
             for r in value
         ]
+    if isinstance(value, tuple):
+        return list(value)
     return value
 
 

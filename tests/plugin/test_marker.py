@@ -45,7 +45,7 @@ def test_an_unknown_marker_setting_is_a_usage_error_listing_the_allowed_ones(
     result.stderr.fnmatch_lines(
         [
             "ERROR: test_typo.py::test_typo: the genai_replay marker got unknown genai_replay setting(s) 'mdoe'; "
-            "allowed: mode, cassette, cassette_dir, ignore_host, ignore_api_version, rules, skip_sleeps, upstream, timing"
+            "allowed: mode, cassette, cassette_dir, ignore_host, ignore_api_version, rules, skip_sleeps, upstream, timing, *"
         ]
     )
 
