@@ -10,8 +10,9 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from replay._cassette import BodyKind, Cassette, Request
-from replay._diff import closest, differences
+from replay._diff import body_changes, closest, differences
 from replay._errors import NoMatchError
+from replay._lessons import lessons
 from replay._matchers import STRICT, MatchOptions
 from replay._schemas import Violation, check_request
 
@@ -28,7 +29,11 @@ def unmatched(
     reasons: Sequence[str] = (),
     rerun: str | None = None,
 ) -> NoMatchError:
-    """Explain why no interaction of `cassette` answers `request` (already sanitised) under `options`."""
+    """Explain why no interaction of `cassette` answers `request` (already sanitised) under `options`.
+
+    `reasons` are what custom matchers said against recordings that matched otherwise; `rerun` is
+    the command that re-records the test.
+    """
     nearest = closest(request, [i.request for i in cassette.interactions], options)
     where = str(path) if path else "the cassette"
     lines = [f"no recorded interaction in {where} matches {request.method} {request.url}"]
@@ -39,6 +44,12 @@ def unmatched(
         diff = differences(nearest, request, options)
         lines.append(f"closest recorded request: {nearest.method} {nearest.url}, which differs at:")
         lines.extend(f"  {line}" for line in diff[:_SHOWN])
+        if reasons:
+            lines.append("custom matchers refused the recordings that match otherwise:")
+            lines.extend(f"  {reason}" for reason in reasons[:_SHOWN])
+        has_url_change = any(line.startswith(("method:", "url:")) for line in diff)
+        changes = body_changes(nearest, request, options)
+        lines.extend(lessons(nearest, request, changes, rerun=rerun, has_url_change=has_url_change))
     violations = _violations(request)
     if violations:
         lines.append("the new request breaks the API's schema at:")
