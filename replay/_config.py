@@ -44,6 +44,7 @@ MODE_ALIASES = {
     "rewrite": Mode.ALL,
     "record-all": Mode.ALL,
     "disable": Mode.LIVE,
+    "any": Mode.NEW_EPISODES,  # vcrpy's undocumented mode: play what matches, record the rest
 }
 
 
@@ -165,6 +166,7 @@ def parse_match_on(value: object) -> tuple[tuple[str, ...], tuple[Matcher, ...]]
 
 _MATCH_ALIASES = {
     "uri": ("scheme", "host", "port", "path", "query"),
+    "url": ("scheme", "host", "port", "path", "query"),  # vcrpy's older name for uri
     "raw_body": ("body",),
     "": (),
 }

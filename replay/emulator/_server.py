@@ -30,7 +30,7 @@ from replay.emulator._errors import StatusError, injected
 from replay.emulator._faults import FaultPlan, Faults
 from replay.emulator._http import RecordedRequest, Reply, encoded
 from replay.emulator._service import Service, backend_of, build_call, error_reply
-from replay.emulator._state import Clock, Context, Ids
+from replay.emulator._state import SCOPE_HEADER, Clock, Context, Ids, scoped
 
 HOST = "127.0.0.1"
 DEFAULT_GRANULARITY = 8 * 1024 * 1024
@@ -183,7 +183,9 @@ class Emulator:
             return error_reply(error), None
         try:
             self._authorise(path, urlsplit(target).query, headers)
-            reply = self._service.handle(build_call(method, target, headers, raw, self._served_as(headers)))
+            with scoped(headers.get(SCOPE_HEADER, "")):
+                call = build_call(method, target, headers, raw, self._served_as(headers))
+                reply = self._service.handle(call)
             reply = encoded(reply, method, headers.get("accept-encoding", ""))
         except StatusError as error:
             reply = error_reply(error)

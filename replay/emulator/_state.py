@@ -5,14 +5,22 @@ Determinism comes from here. The clock does not follow the wall clock: it starts
 TTL runs out without waiting). Resource ids are the n-th id of their kind, hashed, so the same
 sequence of requests names the same resources on every run, and a cassette recorded against the
 emulator is byte-identical when re-recorded.
+
+A request may name its scope in the ``x-genai-replay-scope`` header (the harness sends the test's id
+when it records against the emulator, and the header is never stored): ids are then counted per
+scope, so what one test's requests are called does not depend on which tests ran before it, in
+this process or in another xdist worker.
 """
 
 from __future__ import annotations
 
 import base64
+import contextvars
 import hashlib
 import threading
 from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -20,6 +28,10 @@ from replay.emulator._wire import timestamp
 
 EPOCH = 1735689600.0
 """2025-01-01T00:00:00Z: where the virtual clock starts."""
+
+SCOPE_HEADER = "x-genai-replay-scope"
+"""The request header that names the scope ids are counted in (a test's id)."""
+_SCOPE: contextvars.ContextVar[str] = contextvars.ContextVar("genai_replay_emulator_scope", default="")
 
 IdStyle = Literal["short", "long", "digits"]
 _ALPHABET = "0123456789abcdefghijklmnopqrstuvwxyz"
@@ -49,19 +61,34 @@ class Clock:
             self._now += seconds
 
 
+@contextmanager
+def scoped(scope: str) -> Iterator[None]:
+    """Count the ids handed out inside the block in `scope` ("" is the emulator-wide count)."""
+    token = _SCOPE.set(scope)
+    try:
+        yield
+    finally:
+        _SCOPE.reset(token)
+
+
 class Ids:
-    """Hand out deterministic ids: the n-th id of a kind is always the same string."""
+    """Hand out deterministic ids: the n-th id of a kind (in a scope) is always the same string."""
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._counts: Counter[str] = Counter()
 
+    def _count(self, name: str) -> str:
+        scope = _SCOPE.get()
+        counted = f"{scope}\x00{name}" if scope else name
+        with self._lock:
+            self._counts[counted] += 1
+            n = self._counts[counted]
+        return f"{scope}/{name}/{n}" if scope else f"{name}/{n}"
+
     def next(self, kind: str, style: IdStyle = "short") -> str:
         """Return the next id of `kind`: 12 or 40 lower-case letters and digits, or 18 digits."""
-        with self._lock:
-            self._counts[kind] += 1
-            n = self._counts[kind]
-        seed = hashlib.sha256(f"{kind}/{n}".encode()).digest()
+        seed = hashlib.sha256(self._count(kind).encode()).digest()
         number = int.from_bytes(seed, "big")
         if style == "digits":
             return str(10**17 + number % (9 * 10**17))
@@ -74,10 +101,7 @@ class Ids:
 
     def token(self, kind: str) -> str:
         """Return the next opaque URL-safe token of `kind` (upload ids, access tokens)."""
-        with self._lock:
-            self._counts[kind] += 1
-            n = self._counts[kind]
-        raw = hashlib.sha256(f"token/{kind}/{n}".encode()).digest()
+        raw = hashlib.sha256(f"token/{self._count(kind)}".encode()).digest()
         return base64.urlsafe_b64encode(raw).decode("ascii").rstrip("=")
 
 

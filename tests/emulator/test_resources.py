@@ -241,3 +241,26 @@ def test_upscaling_and_editing_a_jpeg_keep_track_of_its_size(http: httpx.Client)
     }
     edited = http.post(path.replace("imagen-3.0-generate-002", "imagen-3.0-capability-001"), json=edit).json()
     assert image_size(base64.b64decode(edited["predictions"][0]["bytesBase64Encoded"])) == (14, 8)
+
+
+def create_cache(http: httpx.Client, scope: str | None) -> str:
+    headers = {"x-genai-replay-scope": scope} if scope is not None else {}
+    body = {"model": "models/gemini-2.5-flash", "contents": [{"role": "user", "parts": [{"text": "x" * 50}]}]}
+    response = http.post("/v1beta/cachedContents", json=body, headers=headers)
+    assert response.status_code == 200, response.text
+    return str(response.json()["name"])
+
+
+def test_ids_are_counted_per_scope_so_a_test_gets_the_same_names_whatever_ran_before() -> None:
+    with Emulator() as first, httpx.Client(base_url=first.url, headers=KEY) as http:
+        alone = [create_cache(http, "test_b"), create_cache(http, "test_b")]
+    with Emulator() as second, httpx.Client(base_url=second.url, headers=KEY) as http:
+        create_cache(http, "test_a")
+        create_cache(http, None)
+        after_others = [create_cache(http, "test_b"), create_cache(http, "test_b")]
+    assert after_others == alone and alone[0] != alone[1]
+
+
+def test_without_a_scope_ids_follow_the_emulator_wide_order(http: httpx.Client) -> None:
+    first, second = create_cache(http, None), create_cache(http, None)
+    assert first != second
