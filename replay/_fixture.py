@@ -66,6 +66,36 @@ class GenaiReplay:
         """The recorded interactions served so far, in order."""
         return list(self._session.played)
 
+    @property
+    def play_count(self) -> int:
+        """How many recorded answers this test was served so far (vcrpy's ``cassette.play_count``).
+
+        A recording served twice (a poll past the end of the recording) counts twice; what is sent
+        to the network or recorded does not count.
+        """
+        return len(self._session.played)
+
+    @property
+    def all_played(self) -> bool:
+        """Whether every interaction of the cassette was served so far (vcrpy's ``cassette.all_played``).
+
+        True when nothing could go unplayed: the cassette is empty or missing, or the mode answers
+        nothing from it (``all``, ``live``, ``once`` recording a new cassette). It is what
+        `assert_all_played` asserts. Unlike vcrpy's, interactions this test records do not count.
+        """
+        player = self._session.player
+        return player is None or not player.unplayed
+
+    @property
+    def recorded_requests(self) -> list[Request]:
+        """The requests of the cassette as the test found it, in order (vcrpy's ``cassette.requests``).
+
+        Empty when there was no cassette. Unlike vcrpy's, what this test records is not added: it is
+        in `requests`, with everything else the test sent.
+        """
+        existing = self._session.existing
+        return [] if existing is None else [i.request for i in existing.interactions]
+
     def transport(self, **kwargs: Any) -> genai_min.Transport:
         """Build a `genai_min.Transport` for this mode; keyword arguments go to its constructor.
 

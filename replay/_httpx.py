@@ -14,6 +14,10 @@ A connection that breaks mid-answer (a stream cut after some events) is recorded
 the events received, then the cut, named by the error the library raised (`Response.cut`).
 Replaying sends the same events and then raises the same error, as the broken connection did.
 
+Replaying asynchronously never blocks the event loop: the session is asked inside it, where
+answering from the cassette is a lookup, once what a miss reads from disk has been loaded in a worker
+thread (`prepare_misses`); a blob body is read from its file in worker threads as the caller reads it.
+
 Header values are kept exactly: a value that is not UTF-8 (latin-1, say) is stored with each
 other byte as a lone surrogate (Python's ``surrogateescape``) and replayed as the same bytes.
 
@@ -27,12 +31,15 @@ not inherit from both.)
 
 from __future__ import annotations
 
+import asyncio
 import time
 import zlib
+from collections.abc import AsyncIterator
 from typing import Any, ClassVar
 
 import httpx
 
+from replay import _json_diff, _schemas
 from replay._bodies import RECORDED as RECORDED
 from replay._bodies import Replayed, Tee
 from replay._cassette import Blob, Body, BodyKind, Request, Response, is_binary
@@ -41,7 +48,7 @@ from replay._encodings import decode_content
 from replay._http_values import header_bytes, header_text, is_sendable_header
 from replay._player import Player
 from replay._recorder import Recorder
-from replay._session import Send, Session
+from replay._session import Send, Session, explaining
 
 
 def to_request(request: Any, content: bytes) -> Request:
@@ -87,6 +94,30 @@ class _EventStream(Replayed, httpx.SyncByteStream, httpx.AsyncByteStream):
     pass
 
 
+class BlobStream:
+    """Hand a replayed blob body out asynchronously, each piece read from its file in a worker thread.
+
+    Reading the file inside the event loop would block it. A blob is large: it is still read one
+    piece at a time, never whole.
+    """
+
+    def __init__(self, body: Replayed) -> None:
+        self._body = body
+
+    async def __aiter__(self) -> AsyncIterator[bytes]:
+        pieces = iter(self._body)
+        while (piece := await asyncio.to_thread(next, pieces, None)) is not None:
+            yield piece
+
+    async def aclose(self) -> None:
+        """Release the blob file a body left half-read was being sent from."""
+        self._body.close()
+
+
+class _AsyncBlobStream(BlobStream, httpx.AsyncByteStream):
+    pass
+
+
 class _TeeStream(Tee, httpx.SyncByteStream, httpx.AsyncByteStream):
     pass
 
@@ -96,14 +127,17 @@ class _CassetteTransport:
 
     _http: ClassVar[type[_Http]] = _Http
     _events: ClassVar[type[Replayed]] = _EventStream
+    _blobs: ClassVar[type[BlobStream]] = _AsyncBlobStream
     pace: float | str = 0.0
 
-    def _build(self, response: Response) -> Any:
+    def _build(self, response: Response, *, is_async: bool = False) -> Any:
         headers = [(name, header_bytes(value)) for name, value in response_headers(response).items()]
         cut = response.cut
         if response.body.kind is BodyKind.SSE or cut or response.body.blob is not None:
             error = self._error(cut) if cut else None
-            stream = self._events(response.body, self.pace, error)
+            stream: Any = self._events(response.body, self.pace, error)
+            if is_async and response.body.blob is not None:
+                stream = self._blobs(stream)
             return self._http.Response(response.status, headers=headers, stream=stream)
         return self._http.Response(response.status, headers=headers, content=response.body.wire)
 
@@ -121,7 +155,8 @@ class Passing(_CassetteTransport):
 
     The session answers from the cassette (the response is built here), or says where to send the
     request: then it goes out through the real transport (`inner`, by default httpx's own), and its
-    answer passes through to the caller while being written down for the session.
+    answer passes through to the caller while being written down for the session. A request the
+    session leaves alone (an ignored host) goes out through `inner` untouched and is not written down.
     """
 
     _tee: ClassVar[type[Tee]] = _TeeStream
@@ -143,18 +178,31 @@ class Passing(_CassetteTransport):
             return self._build(decision)
         if self._inner is None:
             self._inner = self._http.HTTPTransport()
+        if decision.is_left_alone:
+            with explaining(decision):
+                return self._inner.handle_request(request)
         started = time.monotonic()
         response = self._inner.handle_request(self._aimed(request, decision))
         return self._pass_through(response, decision, started)
 
     async def handle_async_request(self, request: Any) -> Any:
-        """Answer `request` from the cassette, or send it where the session says and record it."""
+        """Answer `request` from the cassette, or send it where the session says and record it.
+
+        The session is asked inside the event loop, where answering from the cassette is a lookup.
+        What a miss would read from disk there is loaded first, in a worker thread (`prepare_misses`,
+        once per process); a blob body is read in worker threads as the caller reads it.
+        """
         content = await request.aread()
+        if self.session.player is not None and not is_prepared_for_misses():
+            await asyncio.to_thread(prepare_misses)
         decision = self.session.enter(request.method, str(request.url), request.headers.items(), content)
         if not isinstance(decision, Send):
-            return self._build(decision)
+            return self._build(decision, is_async=True)
         if self._async_inner is None:
             self._async_inner = self._http.AsyncHTTPTransport()
+        if decision.is_left_alone:
+            with explaining(decision):
+                return await self._async_inner.handle_async_request(request)
         started = time.monotonic()
         response = await self._async_inner.handle_async_request(self._aimed(request, decision))
         return self._pass_through(response, decision, started)
@@ -176,6 +224,8 @@ class Passing(_CassetteTransport):
         if send.url != str(request.url):
             request.headers["host"] = request.url.netloc.decode("ascii")
             request.url = type(request.url)(send.url)
+        for name, value in send.headers:  # the emulator's scope: never recorded
+            request.headers[name] = value
         return request
 
     def _pass_through(self, response: Any, send: Send, started: float) -> Any:
@@ -266,6 +316,27 @@ class ReplayTransport(Replaying, httpx.BaseTransport, httpx.AsyncBaseTransport):
 
 class RecordingTransport(Recording, httpx.BaseTransport, httpx.AsyncBaseTransport):
     __doc__ = Recording.__doc__
+
+
+def is_prepared_for_misses() -> bool:
+    """Tell whether explaining a miss reads nothing from disk (`prepare_misses` has loaded it all).
+
+    What it loads stays loaded, unless modules are taken out of ``sys.modules`` (pytester's
+    in-process runs do that): then it is loaded again.
+    """
+    return _json_diff.is_loaded() and _schemas.is_loaded()
+
+
+def prepare_misses() -> None:
+    """Load what explaining a replay miss reads from disk (deepdiff, the API's schemas), once per process.
+
+    Inside an event loop that reading would block it, so the async adapters call this outside the
+    loop before a session that can miss answers there: the vcrpy bridge when it starts intercepting
+    (the fixture's setup), the transports in a worker thread on their first async request.
+    """
+    if not is_prepared_for_misses():
+        _json_diff.preload()
+        _schemas.preload()
 
 
 def decoded(content: bytes, encoding: str) -> bytes | None:

@@ -1,7 +1,8 @@
 """Import foreign cassettes (vcrpy, Ruby VCR, go-vcr, httprr, req_llm) as sanitised genai-replay cassettes.
 
 The readers in `replay._importers` return raw exchanges; here their bodies are decoded, they are
-sanitised like a live recording, and `save_clean` writes them (refusing any credential left).
+sanitised like a live recording, and `save_clean` writes them (refusing any credential left), under
+a destination (`import_cassettes`) or beside each source (`import_beside`).
 """
 
 from __future__ import annotations
@@ -15,7 +16,8 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from genai_min._hosts import api_version_of, backend_of_host
-from replay._cassette import Body, BodyKind, Cassette, Interaction, Meta, Request, Response
+from replay._cassette import BLOB_DIR, Body, BodyKind, Cassette, Interaction, Meta, Request, Response
+from replay._cassette_json import load_cassette
 from replay._encodings import decode_content
 from replay._errors import CassetteError, ReplayError, UnsupportedCassetteError
 from replay._http_values import header_problem, is_status
@@ -50,6 +52,8 @@ class Imported:
     destination: Path | None
     interactions: int
     format: str
+    is_replacing: bool = False
+    """Whether it replaced an earlier import at `destination` (converting in place again)."""
 
 
 @dataclass(frozen=True)
@@ -105,17 +109,60 @@ def import_cassettes(src: Path, dst: Path, sanitiser: Sanitiser | None = None) -
         plan = [(path, dst / path.relative_to(src).with_suffix(".json")) for path in files]
     else:
         raise CassetteError("no such file or folder to import; check the path", cassette_path=src)
+    return _run(plan, skipped, sanitiser, is_beside=False)
+
+
+def import_beside(src: Path, sanitiser: Sanitiser | None = None) -> ImportReport:
+    """Convert foreign cassettes in place: each is written beside itself, same name, suffix ``.json``.
+
+    `src` is a file or a folder walked recursively. pytest-recording's
+    ``tests/cassettes/test_chat/TestChat.test_reply.yaml`` becomes ``TestChat.test_reply.json`` in
+    the same folder, which is where the `genai_replay` fixture looks. The sources stay. In a folder,
+    ``.json`` files (genai-replay's cassettes, earlier conversions) and ``blobs`` folders are not read.
+    A ``.json`` already there is replaced only when it is an earlier import (converting again, with
+    new rules or a changed source); a cassette genai-replay recorded, or a file it cannot read, is
+    left as it is and the source skipped, saying why::
+
+        report = import_beside(Path("tests/cassettes"))
+    """
+    src = Path(src)
+    skipped: list[Skipped] = []
+    if src.is_file():
+        files = [src]
+    elif src.is_dir():
+        files, skipped = _walk(src, None)
+    else:
+        raise CassetteError("no such file or folder to import; check the path", cassette_path=src)
+    plan = [(path, _beside(path)) for path in files]
+    return _run(plan, skipped, sanitiser or Sanitiser(), is_beside=True)
+
+
+def _beside(path: Path) -> Path:
+    """Return the ``.json`` file beside `path` with its name (an httprr trace may have no suffix)."""
+    name = path.stem if path.suffix.lower() in SUFFIXES else path.name
+    return path.with_name(name + ".json")
+
+
+def _run(
+    plan: list[tuple[Path, Path]], skipped: list[Skipped], sanitiser: Sanitiser, *, is_beside: bool
+) -> ImportReport:
+    """Import each (source, target) of `plan`; converting in place, never over what is not an import."""
     imported: list[Imported] = []
     written: dict[Path, Path] = {}
     for path, target in plan:
         if target.resolve() == path.resolve():
-            skipped.append(Skipped(path, f"would overwrite itself at {target}; choose another destination"))
+            hint = "give a DESTINATION" if is_beside else "choose another destination"
+            skipped.append(Skipped(path, f"would overwrite itself at {target}; {hint}"))
         elif target in written:
             reason = f"would be written to {target}, as {written[target]} already is; rename one of them"
             skipped.append(Skipped(path, reason))
+        elif is_beside and (occupant := _occupant(path, target)) is not None:
+            skipped.append(Skipped(path, occupant))
         else:
+            is_replacing = is_beside and target.exists()
             try:
-                imported.append(import_file(path, target, sanitiser))
+                done = import_file(path, target, sanitiser)
+                imported.append(replace(done, is_replacing=is_replacing))
                 written[target] = path
             except UnsupportedCassetteError as exc:
                 skipped.append(Skipped(path, exc.reason))
@@ -124,6 +171,24 @@ def import_cassettes(src: Path, dst: Path, sanitiser: Sanitiser | None = None) -
             except OSError as exc:
                 skipped.append(Skipped(path, f"cannot write {target} ({exc}); check the destination"))
     return ImportReport(tuple(imported), tuple(skipped))
+
+
+def _occupant(source: Path, target: Path) -> str | None:
+    """Say why converting `source` in place must not replace `target`; None when it may.
+
+    It may when there is no `target`, or when it is an earlier import (of this file, since in place
+    only a file of the same name writes there); never over a recording, which cannot be made again.
+    """
+    if not target.exists() or target.resolve() == source.resolve():
+        return None
+    todo = f"move it away to convert {source} in its place, or give a DESTINATION"
+    try:
+        meta = load_cassette(target).meta
+    except ReplayError:
+        return f"{target} already exists and is not a cassette genai-replay can read; {todo}"
+    if meta.recorded_against == IMPORTED_AGAINST:
+        return None
+    return f"{target} already exists and was recorded by genai-replay, not imported; {todo}"
 
 
 class _ForeignSecretLog(SecretLog):
@@ -140,11 +205,15 @@ class _ForeignSecretLog(SecretLog):
             super().add(value)
 
 
-def _walk(root: Path, dst: Path) -> tuple[list[Path], list[Skipped]]:
-    """List the cassette files under `root`; report the other files, hidden folders and `dst` itself."""
+def _walk(root: Path, dst: Path | None) -> tuple[list[Path], list[Skipped]]:
+    """List the cassette files under `root`; report the other files, hidden folders and `dst` itself.
+
+    With no `dst` (converting in place), ``.json`` files and ``blobs`` folders are genai-replay's
+    own, or what converting wrote: they are passed over without a word.
+    """
     files: list[Path] = []
     skipped: list[Skipped] = []
-    destination = dst.resolve()
+    destination = dst.resolve() if dst is not None else None
     for folder, dirnames, filenames in os.walk(root):
         for name in sorted(dirnames):
             path = Path(folder) / name
@@ -152,6 +221,9 @@ def _walk(root: Path, dst: Path) -> tuple[list[Path], list[Skipped]]:
                 reason = "a hidden folder, not searched; import it on its own to include it"
             elif path.resolve() == destination:
                 reason = "the destination folder, not searched, so imported cassettes are not imported again"
+            elif destination is None and name == BLOB_DIR:
+                dirnames.remove(name)
+                continue
             else:
                 continue
             dirnames.remove(name)
@@ -159,6 +231,8 @@ def _walk(root: Path, dst: Path) -> tuple[list[Path], list[Skipped]]:
         dirnames.sort()
         for name in sorted(filenames):
             path = Path(folder) / name
+            if destination is None and path.suffix.lower() == ".json":
+                continue
             if path.suffix.lower() in SUFFIXES or _is_httprr(path):
                 files.append(path)
             else:

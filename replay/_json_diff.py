@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import re
+import sys
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -37,6 +38,20 @@ class JsonChange:
     def is_removed(self) -> bool:
         """Tell whether the value is only in the old JSON."""
         return self.kind.endswith("_removed")
+
+
+def preload() -> None:
+    """Import deepdiff now, so that the first `json_changes` reads nothing from disk.
+
+    Inside an event loop that reading would block it: the async adapters call this outside the loop,
+    before a miss there needs it (`replay._httpx.prepare_misses`).
+    """
+    import deepdiff  # noqa: F401
+
+
+def is_loaded() -> bool:
+    """Tell whether deepdiff is imported, so that `json_changes` reads nothing from disk."""
+    return "deepdiff" in sys.modules
 
 
 def json_changes(old: JSON, new: JSON) -> list[JsonChange]:

@@ -6,10 +6,12 @@ The player only looks answers up; when it finds none, the session asks this modu
 
 from __future__ import annotations
 
+import shlex
 from collections.abc import Sequence
 from pathlib import Path
 
 from replay._cassette import BodyKind, Cassette, Request
+from replay._check import shown_path
 from replay._diff import body_changes, closest, differences
 from replay._errors import NoMatchError
 from replay._lessons import lessons
@@ -65,10 +67,22 @@ def unmatched(
 
 
 def no_cassette(request: Request, path: Path) -> NoMatchError:
-    """Say that a replay-only test has no cassette at all to answer `request` from."""
+    """Say that a replay-only test has no cassette at all to answer `request` from.
+
+    A vcrpy cassette of the same name beside it (``<name>.yaml`` or ``.yml``, where pytest-recording
+    keeps the test's cassette) is named, with the command that converts it.
+    """
+    todo = "record it with --genai-replay-mode=once"
+    beside = (path.with_suffix(".yaml"), path.with_suffix(".yml")) if path.name else ()
+    foreign = next((p for p in beside if p.is_file()), None)
+    if foreign is not None:
+        todo = (
+            f"{shown_path(foreign)} beside it looks like a vcrpy or pytest-recording cassette: convert it "
+            f"with `genai-replay import {shlex.quote(shown_path(foreign))}` (or give its folder to convert "
+            f"them all), or {todo}"
+        )
     return NoMatchError(
-        f"no cassette at {path} to answer {request.method} {shown_url(request.url)}; "
-        "record it with --genai-replay-mode=once",
+        f"no cassette at {shown_path(path)} to answer {request.method} {shown_url(request.url)}; {todo}",
         cassette_path=path,
         request=request,
         differences=[],

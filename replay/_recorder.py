@@ -4,7 +4,7 @@ A transport adapter hands the recorder each request as it is sent (`start`) and 
 body has been read to the end or closed (`finish`). Both are sanitised at once, so no secret is held
 longer than the exchange itself, and interactions keep the order in which requests were sent, even
 when streams finish out of order. A request that never gets an answer stays pending and is not
-saved. `save` writes the cassette once, after the final credential scan.
+saved, nor is one given up with `drop`. `save` writes the cassette once, after the final credential scan.
 
 An answer that broke off (a stream cut mid-way) is finished with the error that cut it, and stored
 as read with that error in `Response.cut`, which the replaying transports turn back into the same
@@ -31,6 +31,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TypeVar
 
 from replay._cassette import BLOB_DIR, Cassette, Interaction, Meta, Request, Response
 from replay._cassette_json import load_cassette
@@ -80,7 +81,8 @@ class Recorder:
     secrets: SecretLog = field(default_factory=SecretLog)
     staging: Staging = field(default_factory=Staging, init=False)
     """Where large binary bodies wait until `save` (see `replay._staging`)."""
-    _slots: list[Interaction | Pending] = field(default_factory=list, init=False)
+    _slots: list[Interaction | Pending | None] = field(default_factory=list, init=False)
+    """Each request started, in order: pending, finished, or None once dropped."""
     _dropped: set[int] = field(default_factory=set, init=False)
     """Positions of interactions another process saved first (see `save`)."""
     _lock: threading.Lock = field(default_factory=threading.Lock, init=False)
@@ -111,7 +113,12 @@ class Recorder:
         clean = self.sanitiser.response(response, pending.raw_url, self.secrets)
         clean = replace(clean, body=self.staging.spill(clean.body))
         with self._lock:
-            self._slots[pending.position] = Interaction(pending.request, clean)
+            self._slots[pending.position] = Interaction(_as_stored(pending.request), _as_stored(clean))
+
+    def drop(self, pending: Pending) -> None:
+        """Give up `pending`'s place: its exchange is not recorded (a response hook said so)."""
+        with self._lock:
+            self._slots[pending.position] = None
 
     @property
     def interactions(self) -> tuple[Interaction, ...]:
@@ -205,6 +212,15 @@ class Recorder:
                     self._dropped.add(position)
         self.previous = on_disk
         self.extend = True  # what others saved stays, with ours after it
+
+
+_Message = TypeVar("_Message", Request, Response)
+
+
+def _as_stored(message: _Message) -> _Message:
+    """Put headers in the form a cassette stores them (by name, one value each), so that a recording
+    compares equal to the same recording read back from disk."""
+    return replace(message, headers=tuple(sorted(dict(message.headers).items())))
 
 
 def _moved(interaction: Interaction, blobs: Path) -> Interaction:

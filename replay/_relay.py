@@ -21,6 +21,9 @@ from replay._direct import DirectTransport
 from replay._errors import ReplayError
 from replay._http_values import header_text
 
+SCOPE_HEADER = "x-genai-replay-scope"
+"""The header naming the scope the emulator counts a request's ids in: the test's id. The sanitiser
+keeps headers by allow-list, so it is never recorded."""
 _DROPPED = frozenset({"host", "content-length", "transfer-encoding", "connection", "accept-encoding"})
 
 

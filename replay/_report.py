@@ -63,6 +63,13 @@ def summary_lines(report: Report, root: Path) -> list[str]:
         f"{recorded} recorded ({new} new cassettes, {changed} changed), "
         f"{sum(unplayed.values())} unplayed, {sum(o.missed for o in missed)} missing"
     ]
+    loosened = sum(1 for o in outcomes if o.is_loosened and o.replayed)
+    if loosened:
+        lines.append(
+            f"genai-replay: {_count(loosened, 'test')} matched with a loosened policy (match_on, "
+            "ignore_json_paths, custom matchers, ignore_host or ignore_api_version): what it leaves out "
+            "is not compared"
+        )
     if missed:
         lines.append(
             f"genai-replay: {_count(sum(o.missed for o in missed), 'request')} had no recording; "

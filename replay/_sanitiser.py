@@ -134,7 +134,9 @@ class Sanitiser:
         secrets = secrets if secrets is not None else SecretLog()
         note_credential_headers(response.headers, secrets)
         body, encoding = _decoded(response.headers, response.body)
-        body = without_token_secrets(request_url, body, secrets)
+        body = _without_generated_names(
+            request_url, without_token_secrets(request_url, body, secrets), is_anywhere=True
+        )
         identity = Identity.of(request_url)
         secrets.note(identity)
         identity = identity.knowing(secrets.projects, secrets.project_numbers)
@@ -204,9 +206,13 @@ def _replace_at(value: JSON, path: list[str], replacement: JSON) -> JSON:
     return value
 
 
-def _without_generated_names(url: str, body: Body) -> Body:
-    """Replace the clock-made names of a batch job creation, which differ on every run, by a fixed one."""
-    if body.kind is not BodyKind.JSON or not urlsplit(url).path.endswith(_BATCH_CREATIONS):
+def _without_generated_names(url: str, body: Body, *, is_anywhere: bool = False) -> Body:
+    """Replace the clock-made names of a batch job creation, which differ on every run, by a fixed one.
+
+    Requests are cleaned where batch jobs are created; responses (`is_anywhere`) wherever they echo
+    such a name (the job, its listing, its cancellation), so that re-recording changes no byte.
+    """
+    if body.kind is not BodyKind.JSON or not (is_anywhere or urlsplit(url).path.endswith(_BATCH_CREATIONS)):
         return body
     text = json.dumps(body.json)
     cleaned = GENERATED_NAME.sub(r"\1_GENERATED", text)

@@ -19,15 +19,19 @@ taken here:
 - A resumable-upload chunk (`/upload/...?upload_id=...`) is no API method: its body is raw bytes.
   A `?alt=media` download answers with raw bytes, so its response is not checked either.
 - A streaming response may be given as one chunk or as the list of chunks (paths then start `[i]`).
-- Files are read on first use and validators compiled once per schema; `import replay` stays cheap,
-  and jsonschema is only imported when something is checked.
+- Files are read on first use, or all at once by `preload` (before an event loop may need them),
+  and validators compiled once per schema; `import replay` stays cheap, and jsonschema is only
+  imported when something is checked or preloaded.
 """
 
 from __future__ import annotations
 
 import difflib
+import importlib
 import json
 import re
+import sys
+import threading
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import cache, cached_property
@@ -164,6 +168,29 @@ def check_error(method: str, url: str, body: object, *, is_strict: bool = False)
     ref = route.schema_file.document["error"]
     assert isinstance(ref, dict)
     return route.schema_file.violations(str(ref["$ref"]), body, is_strict=is_strict)
+
+
+_every_file_read = threading.Event()
+
+
+def preload() -> None:
+    """Read every schema file and import jsonschema now, so that a later check reads nothing from disk.
+
+    A miss lists the new request's violations; inside an event loop, reading the schemas would block
+    it. The async adapters call this outside the loop, before a miss there needs them
+    (`replay._httpx.prepare_misses`). Routes and validators, which read nothing, are built on use.
+    """
+    for module in ("jsonschema", "referencing.jsonschema"):
+        importlib.import_module(module)
+    for api, versions in VERSIONS.items():
+        for version in versions:
+            _schema_file(api, version).document  # noqa: B018  # reads and caches the file
+    _every_file_read.set()
+
+
+def is_loaded() -> bool:
+    """Tell whether a check reads nothing from disk: every schema file read, jsonschema imported."""
+    return _every_file_read.is_set() and "jsonschema" in sys.modules
 
 
 # --- routing ----------------------------------------------------------------------------------------

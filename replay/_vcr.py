@@ -12,6 +12,12 @@ against the emulator, from the emulator it relayed it to) is played without touc
 one it tells to be sent goes out through vcrpy's patched client as usual and comes back through
 `append` for recording. vcrpy reads such a response whole before the caller sees it: recording
 through interception does not pass streams through event by event (the fixture's own transports do).
+vcrpy's async clients (aiohttp, httpx's ``AsyncClient``) ask the bridge inside their event loop, so
+what a miss reads from disk is loaded before, when interception starts.
+
+A request the session leaves alone (an ignored host, or one the request hook returned None for)
+is sent the same way, by whatever the client was built with (a socket, or an ``httpx.MockTransport``
+or ``WSGITransport``, whose handling vcrpy patches too), and `append` records nothing for it.
 """
 
 from __future__ import annotations
@@ -26,7 +32,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 from replay._cassette import Body, Response
-from replay._httpx import decoded, response_headers
+from replay._httpx import decoded, prepare_misses, response_headers
 from replay._session import Send, Session
 
 _DECISION = "_genai_replay_decision"
@@ -73,11 +79,11 @@ class _Bridge:
         return vcr_request
 
     def append(self, vcr_request: Any, vcr_response: Mapping[str, Any]) -> None:
-        """Hand an exchange that was sent for real to the session for recording."""
+        """Hand an exchange that was sent for real to the session for recording (one left alone is not)."""
         if getattr(vcr_request, _DECISION, None) is None:  # a redirect's earlier hop, sent unasked
             self.can_play_response_for(vcr_request)
         send = getattr(vcr_request, _DECISION)
-        if isinstance(send, Send):
+        if isinstance(send, Send) and not send.is_left_alone:
             self.session.received(send, _to_response(vcr_response))
 
     def find_requests_with_most_matches(self, vcr_request: Any) -> list[Any]:
@@ -112,8 +118,16 @@ def _absent_clients() -> tuple[str, ...]:
 
 @contextmanager
 def intercepting(session: Session) -> Iterator[None]:
-    """Route every client vcrpy can patch to `session` while the block runs."""
+    """Route every client vcrpy can patch to `session` while the block runs.
+
+    vcrpy's async clients ask the bridge inside their event loop, and it cannot step out of the loop
+    to answer: what explaining a miss reads from disk is loaded here (`prepare_misses`), on entry,
+    which the fixture does outside any loop, when the session answers from a cassette.
+    """
     from vcr.patch import CassettePatcherBuilder  # type: ignore[import-untyped]
+
+    if session.player is not None:
+        prepare_misses()
 
     with ExitStack() as stack:
         for patcher in CassettePatcherBuilder(_Bridge(session)).build():

@@ -297,25 +297,34 @@ def emulator(port: int, api_key: str | None) -> None:
 
 @main.command("import")
 @click.argument("source", type=click.Path(exists=True, path_type=Path))
-@click.argument("destination", type=click.Path(path_type=Path))
+@click.argument("destination", required=False, type=click.Path(path_type=Path))
 @rule_options
 @pass_settings
-def import_(settings: Settings, /, source: Path, destination: Path, **rules: tuple[str, ...]) -> None:
+def import_(settings: Settings, /, source: Path, destination: Path | None, **rules: tuple[str, ...]) -> None:
     """Convert vcrpy, pytest-recording, Ruby VCR or go-vcr cassettes into genai-replay ones.
 
-    SOURCE is a cassette file or a folder of them, DESTINATION the file or folder to write; every
+    SOURCE is a cassette file or a folder of them, DESTINATION the file or folder to write (replacing
+    what is there). Without DESTINATION each cassette is converted in place: a.yaml gives a.json
+    beside it, where genai_replay looks for pytest-recording's tests; the .yaml stays. An a.json
+    already there is replaced only if an earlier import wrote it, never if it was recorded. Every
     exchange is sanitised (default rules plus any --rule options). Exits 1 if a file was skipped:
 
     \b
+        genai-replay import tests/cassettes
         genai-replay import tests/cassettes cassettes
     """
-    from replay._importer import import_cassettes
+    from replay._importer import import_beside, import_cassettes
 
-    report = import_cassettes(source, destination, sanitiser_from(**rules))
+    sanitiser = sanitiser_from(**rules)
+    if destination is None:
+        report = import_beside(source, sanitiser)
+    else:
+        report = import_cassettes(source, destination, sanitiser)
     for item in () if settings.is_quiet else report.imported:
         written = item.destination if item.destination is not None else "nothing written"
-        count = _counted(item.interactions, "interaction")
-        click.echo(f"imported {item.source} → {written} ({count}, {item.format})")
+        what = f"{_counted(item.interactions, 'interaction')}, {item.format}"
+        again = ", replacing the earlier import" if item.is_replacing else ""
+        click.echo(f"imported {item.source} → {written} ({what}{again})")
     for skipped in report.skipped:
         click.echo(f"skipped {skipped.path}: {skipped.reason}")
     _exit(1 if report.skipped else 0)

@@ -19,7 +19,7 @@ except ImportError as error:  # pragma: no cover - depends on the environment
 
 from replay._bodies import Replayed, Tee
 from replay._direct import unpatched
-from replay._httpx import Passing, Recording, Replaying, _Http
+from replay._httpx import BlobStream, Passing, Recording, Replaying, _Http
 
 
 class _DirectTransport(httpx2.HTTPTransport):
@@ -56,11 +56,16 @@ class _TeeStream(Tee, httpx2.SyncByteStream, httpx2.AsyncByteStream):
     pass
 
 
+class _AsyncBlobStream(BlobStream, httpx2.AsyncByteStream):
+    pass
+
+
 class ReplayTransport(Replaying, httpx2.BaseTransport, httpx2.AsyncBaseTransport):
     __doc__ = Replaying.__doc__
     _http: ClassVar[type[_Http]] = _Http2
     _events: ClassVar[type[Replayed]] = _EventStream
     _tee: ClassVar[type[Tee]] = _TeeStream
+    _blobs: ClassVar[type[BlobStream]] = _AsyncBlobStream
 
 
 class RecordingTransport(Recording, httpx2.BaseTransport, httpx2.AsyncBaseTransport):
@@ -68,6 +73,7 @@ class RecordingTransport(Recording, httpx2.BaseTransport, httpx2.AsyncBaseTransp
     _http: ClassVar[type[_Http]] = _Http2
     _events: ClassVar[type[Replayed]] = _EventStream
     _tee: ClassVar[type[Tee]] = _TeeStream
+    _blobs: ClassVar[type[BlobStream]] = _AsyncBlobStream
 
 
 class _SessionTransport(Passing, httpx2.BaseTransport, httpx2.AsyncBaseTransport):
@@ -75,6 +81,7 @@ class _SessionTransport(Passing, httpx2.BaseTransport, httpx2.AsyncBaseTransport
     _http: ClassVar[type[_Http]] = _Http2
     _events: ClassVar[type[Replayed]] = _EventStream
     _tee: ClassVar[type[Tee]] = _TeeStream
+    _blobs: ClassVar[type[BlobStream]] = _AsyncBlobStream
 
 
 __all__ = ["RecordingTransport", "ReplayTransport"]

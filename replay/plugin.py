@@ -8,6 +8,9 @@ genai-replay is enough::
     def test_answer(genai_replay):
         client = genai.Client()          # recorded with --genai-replay-mode=once, replayed after
         assert client.models.generate_content(model="gemini-2.0-flash-001", contents="Hi").text
+
+As with pytest-recording's ``vcr`` marker, ``pytestmark = pytest.mark.genai_replay`` (or the marker
+on a class or a test) is enough: marked tests run under genai_replay without the fixture argument.
 """
 
 from __future__ import annotations
@@ -22,6 +25,7 @@ from replay._config import MODE_ALIASES, Config, Mode, Upstream, check_names, re
 from replay._errors import ConfigError
 from replay._fixture import GenaiReplay
 from replay._harness import Harness
+from replay._matchers import DEFAULT_MATCH_ON, MATCH_PARTS
 from replay._names import cassette_path
 from replay._report import Report, summary_lines, unused_cassettes
 
@@ -34,6 +38,10 @@ _INI = {
     "ignore_api_version": ("genai_replay_ignore_api_version", "bool", "match whatever the API version"),
     "rules": ("genai_replay_rules", "linelist", "more sanitising: header:NAME, json:PATH, regex:PATTERN"),
     "timing": ("genai_replay_timing", "bool", "record the delays between streamed events"),
+    "match_on": ("genai_replay_match_on", "string", "parts that must match, e.g. method,path,query"),
+    "ignore_json_paths": ("genai_replay_ignore_json_paths", "linelist", "JSON paths matching ignores"),
+    "ignore_hosts": ("genai_replay_ignore_hosts", "linelist", "hosts neither answered nor recorded"),
+    "ignore_localhost": ("genai_replay_ignore_localhost", "bool", "leave loopback traffic alone"),
 }  # fmt: skip
 
 
@@ -62,6 +70,21 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         help="let sleeps that wait for a replayed operation take their time",
     )
     group.addoption(
+        "--genai-replay-match-on",
+        dest="genai_replay_match_on",
+        metavar="PARTS",
+        help=f"comma-separated request parts that must match, from {', '.join(MATCH_PARTS)} and uri "
+        f"(default: {','.join(DEFAULT_MATCH_ON)})",
+    )
+    group.addoption(
+        "--genai-replay-ignore-json-path",
+        dest="genai_replay_ignore_json_paths",
+        action="append",
+        metavar="PATH",
+        help="leave this dotted JSON path (* for any key or index) out of body matching; repeat for "
+        "more (replaces the marker's, the config fixture's and the ini's)",
+    )
+    group.addoption(
         "--genai-replay-report",
         dest="genai_replay_report",
         metavar="PATH",
@@ -72,14 +95,21 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 
 
 def pytest_configure(config: pytest.Config) -> None:
-    """Register the marker and set up the run's state."""
+    """Register the marker, set up the run's state, and refuse options and ini values that do not parse."""
     config.addinivalue_line(
         "markers",
         "genai_replay(cassette=None, *, mode=None, cassette_dir=None, rules=None, ignore_host=None, "
-        "ignore_api_version=None, skip_sleeps=None, upstream=None, timing=None): settings of this "
-        "test's genai_replay cassette",
+        "ignore_api_version=None, skip_sleeps=None, upstream=None, timing=None, match_on=None, "
+        "ignore_json_paths=None, before_record_request=None, before_record_response=None, "
+        "ignore_hosts=None, ignore_localhost=None): settings of this test's genai_replay cassette",
     )
-    config.stash[_STATE] = _State(config)
+    state = _State(config)
+    config.stash[_STATE] = state
+    try:
+        resolve(cli=state.cli, marker={}, fixture={}, ini=state.ini)
+    except ConfigError as error:
+        # Checked now, not when a test first asks: a bad option fails the run before any test does.
+        raise pytest.UsageError(f"genai-replay command-line options or ini keys: {error}") from None
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:
@@ -103,7 +133,10 @@ def genai_replay_config() -> Mapping[str, object]:
 def genai_replay(
     request: pytest.FixtureRequest, genai_replay_config: Mapping[str, object]
 ) -> Iterator[GenaiReplay]:
-    """Record or replay this test's Gemini and Vertex AI traffic, whichever client sends it."""
+    """Record or replay this test's Gemini and Vertex AI traffic, whichever client sends it.
+
+    A ``genai_replay`` marker on the test, its class or its module turns it on without this argument.
+    """
     state = request.config.stash[_STATE]
     try:
         config = state.config_for(request.node, genai_replay_config)
@@ -113,6 +146,7 @@ def genai_replay(
     state.used.add(path)
     session = state.harness.session(path, config)
     session.rerun = f"pytest {_quoted(request.node.nodeid)} --genai-replay-mode=all"
+    session.scope = request.node.nodeid
     with state.harness.running(session) as replay:
         yield replay
 
@@ -132,6 +166,29 @@ def pytest_itemcollected(item: pytest.Item) -> None:
         except ConfigError as error:
             raise pytest.UsageError(f"{item.nodeid}: {error}") from None
         state.expected.add(state.cassette_for(item, config))
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Turn genai_replay on for marked tests that do not ask for the fixture, as vcrpy's marker does.
+
+    A ``genai_replay`` marker on a test, its class or its module (``pytestmark``), or one added by a
+    conftest's own ``pytest_collection_modifyitems`` (this runs after it), is enough. Their cassettes,
+    named by the markers as they are now, count as expected by the unused-cassettes report.
+    """
+    state = config.stash[_STATE]
+    for item in items:
+        if not isinstance(item, pytest.Function):
+            continue
+        if "genai_replay" not in item.fixturenames:
+            if item.get_closest_marker("genai_replay") is None:
+                continue
+            item.fixturenames = _with_genai_replay(item)
+        try:
+            settings = state.config_for(item, {})
+        except ConfigError as error:
+            raise pytest.UsageError(f"{item.nodeid}: {error}") from None
+        state.expected.add(state.cassette_for(item, settings))
 
 
 @pytest.hookimpl(tryfirst=True)
@@ -195,6 +252,8 @@ class _State:
             "cassette_dir": getattr(option, "genai_replay_dir", None),
             "upstream": getattr(option, "genai_replay_upstream", None),
             "skip_sleeps": False if real_sleeps else None,
+            "match_on": getattr(option, "genai_replay_match_on", None),
+            "ignore_json_paths": getattr(option, "genai_replay_ignore_json_paths", None),
         }
         self.ini = {setting: self._ini(name) for setting, (name, _, _) in _INI.items()}
 
@@ -226,6 +285,29 @@ def _selects_part(config: pytest.Config) -> bool:
         or bool(getattr(option, "lf", False))
         or bool(getattr(option, "deselect", None))
     )
+
+
+def _with_genai_replay(item: pytest.Function) -> list[str]:
+    """Return the test's fixture names with genai_replay set up as if the test named it first.
+
+    pytest sets fixtures up in the order of this list, widest scope first, so genai_replay goes
+    before the first function-scoped fixture: a fixture that builds a client then finds the fake
+    credentials and the interception in place, as it does under pytest-recording's autouse ``vcr``.
+    Which fixture has which scope is only in pytest's private `_fixtureinfo`; without it, genai_replay
+    comes last. A new list, since parametrised tests share theirs.
+    """
+    names = list(item.fixturenames)
+    definitions = getattr(getattr(item, "_fixtureinfo", None), "name2fixturedefs", {})
+    at = next(
+        (
+            index
+            for index, name in enumerate(names)
+            if name in definitions and definitions[name] and definitions[name][-1].scope == "function"
+        ),
+        len(names),
+    )
+    names.insert(at, "genai_replay")
+    return names
 
 
 def _quoted(nodeid: str) -> str:

@@ -24,13 +24,12 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Literal
 
+from replay._relay import SCOPE_HEADER as SCOPE_HEADER
 from replay.emulator._wire import timestamp
 
 EPOCH = 1735689600.0
 """2025-01-01T00:00:00Z: where the virtual clock starts."""
 
-SCOPE_HEADER = "x-genai-replay-scope"
-"""The request header that names the scope ids are counted in (a test's id)."""
 _SCOPE: contextvars.ContextVar[str] = contextvars.ContextVar("genai_replay_emulator_scope", default="")
 
 IdStyle = Literal["short", "long", "digits"]

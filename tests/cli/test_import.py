@@ -9,7 +9,7 @@ from click.testing import CliRunner
 
 from replay import load_cassette
 
-from .conftest import GENERATE, answer, ask, run
+from .conftest import GENERATE, answer, ask, generate, run, write_cassette
 
 FAKE_KEY = "AIza" + "2" * 35
 QUESTION = json.dumps(ask("Hi"))
@@ -152,10 +152,90 @@ def test_a_missing_source_is_a_usage_error(runner: CliRunner, project: Path) -> 
     )
 
 
-def test_a_destination_is_required(runner: CliRunner, project: Path) -> None:
-    write(project / "a.yaml", VCRPY)
+def test_without_a_destination_each_cassette_is_converted_beside_itself(
+    runner: CliRunner, project: Path
+) -> None:
+    # pytest-recording's layout: tests/cassettes/<module>/<test>.yaml, <Class.test>.yaml for a method.
+    chat = project / "tests" / "cassettes" / "test_chat"
+    write(chat / "test_reply.yaml", VCRPY)
+    write(chat / "TestChat.test_stream[fast].yaml", VCRPY)
+    write(project / "tests" / "cassettes" / "test_go" / "test_go.yml", GO_VCR)
 
-    result = run(runner, "import", "a.yaml")
+    result = run(runner, "import", "tests/cassettes")
 
-    assert result.exit_code == 2
-    assert result.output.splitlines()[-1] == "Error: Missing argument 'DESTINATION'."
+    assert result.exit_code == 0
+    assert result.output.splitlines() == [
+        "imported tests/cassettes/test_chat/TestChat.test_stream[fast].yaml → "
+        "tests/cassettes/test_chat/TestChat.test_stream[fast].json (1 interaction, vcrpy)",
+        "imported tests/cassettes/test_chat/test_reply.yaml → tests/cassettes/test_chat/test_reply.json "
+        "(1 interaction, vcrpy)",
+        "imported tests/cassettes/test_go/test_go.yml → tests/cassettes/test_go/test_go.json "
+        "(1 interaction, go-vcr)",
+    ]
+    assert (chat / "test_reply.yaml").read_text() == VCRPY
+    assert load_cassette(chat / "TestChat.test_stream[fast].json").interactions[0].response.body.json == (
+        answer("Hello")
+    )
+
+
+def test_one_file_is_converted_beside_itself(runner: CliRunner, project: Path) -> None:
+    write(project / "cassettes" / "test_reply.yaml", VCRPY)
+
+    result = run(runner, "import", "cassettes/test_reply.yaml")
+
+    assert result.exit_code == 0
+    assert result.output == (
+        "imported cassettes/test_reply.yaml → cassettes/test_reply.json (1 interaction, vcrpy)\n"
+    )
+
+
+def test_converting_again_replaces_earlier_imports_and_passes_over_json_files(
+    runner: CliRunner, project: Path
+) -> None:
+    write(project / "cassettes" / "test_reply.yaml", VCRPY)
+    run(runner, "import", "cassettes")
+    write_cassette(project / "cassettes" / "test_recorded.json", generate("Hi", "Hello"))
+    write_cassette(project / "cassettes" / "deeper" / "test_big.json", generate("Hi", "Hello"))
+    write(project / "cassettes" / "deeper" / "blobs" / "0123abcd.bin", "blob contents")
+
+    result = run(runner, "import", "--rule-regex", "Hello", "cassettes")
+
+    assert result.exit_code == 0
+    assert result.output == (
+        "imported cassettes/test_reply.yaml → cassettes/test_reply.json "
+        "(1 interaction, vcrpy, replacing the earlier import)\n"
+    )
+    assert load_cassette(project / "cassettes" / "test_reply.json").interactions[0].response.body.json == (
+        answer("REDACTED")
+    )
+
+
+def test_a_recorded_cassette_in_the_way_is_left_as_it_is(runner: CliRunner, project: Path) -> None:
+    write(project / "cassettes" / "test_reply.yaml", VCRPY)
+    recorded = write_cassette(project / "cassettes" / "test_reply.json", generate("Hi", "Recorded"))
+    before = recorded.read_bytes()
+    write(project / "cassettes" / "test_odd.yaml", VCRPY)
+    write(project / "cassettes" / "test_odd.json", "not a cassette")
+
+    result = run(runner, "import", "cassettes")
+
+    assert result.exit_code == 1
+    assert result.output.splitlines() == [
+        "skipped cassettes/test_odd.yaml: cassettes/test_odd.json already exists and is not a cassette "
+        "genai-replay can read; move it away to convert cassettes/test_odd.yaml in its place, or give a "
+        "DESTINATION",
+        "skipped cassettes/test_reply.yaml: cassettes/test_reply.json already exists and was recorded by "
+        "genai-replay, not imported; move it away to convert cassettes/test_reply.yaml "
+        "in its place, or give a DESTINATION",
+    ]
+    assert recorded.read_bytes() == before
+    assert (project / "cassettes" / "test_odd.json").read_text() == "not a cassette"
+
+
+def test_a_json_file_cannot_be_converted_in_its_place(runner: CliRunner, project: Path) -> None:
+    write(project / "old.json", "{}")
+
+    result = run(runner, "import", "old.json")
+
+    assert result.exit_code == 1
+    assert result.output == "skipped old.json: would overwrite itself at old.json; give a DESTINATION\n"

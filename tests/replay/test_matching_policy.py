@@ -134,9 +134,9 @@ def test_a_custom_matcher_returning_false_refuses_even_byte_identical_requests()
 
 
 def test_match_on_refuses_headers_and_unknown_parts_saying_what_to_do() -> None:
-    with pytest.raises(ConfigError, match="cannot compare 'headers'.*callable"):
+    with pytest.raises(ConfigError, match=r"cannot compare 'headers'.*callable"):
         parse_match_on(["method", "headers"])
-    with pytest.raises(ConfigError, match="unknown part 'verb'.*method, scheme, host"):
+    with pytest.raises(ConfigError, match=r"unknown part 'verb'.*method, scheme, host"):
         parse_match_on(["verb"])
     assert parse_match_on(["uri", "raw_body"])[0] == ("scheme", "host", "port", "path", "query", "body")
 
