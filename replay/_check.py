@@ -64,7 +64,9 @@ def find_cassettes(paths: Iterable[Path]) -> list[Path]:
     found: set[Path] = set()
     for path in paths:
         if path.is_dir():
-            found.update(p for p in path.rglob(f"*{CASSETTE_SUFFIX}") if p.is_file())
+            found.update(
+                p for p in path.rglob(f"*{CASSETTE_SUFFIX}") if p.is_file() and p.parent.name != BLOB_DIR
+            )
         elif path.parent.name != BLOB_DIR:
             found.add(path)
     return sorted(found)

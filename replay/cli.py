@@ -25,6 +25,7 @@ from replay._check import check_cassettes, find_cassettes
 from replay._cli_options import listening, rule_options, sanitiser_from
 from replay._cli_scrub import ScrubStatus, scrub_cassette, summarise
 from replay._config import Mode
+from replay._folder_diff import diff_folders, verdict_of
 from replay._show import render_cassette
 
 COMMAND_ORDER = ("record", "check", "scrub", "diff", "show", "serve", "emulator", "import")
@@ -182,8 +183,8 @@ def scrub(settings: Settings, /, paths: tuple[Path, ...], **rules: tuple[str, ..
 
 
 @main.command()
-@click.argument("old", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.argument("new", required=False, type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.argument("old", type=click.Path(exists=True, path_type=Path))
+@click.argument("new", required=False, type=click.Path(exists=True, path_type=Path))
 @click.option(
     "--rev",
     "revision",
@@ -192,17 +193,26 @@ def scrub(settings: Settings, /, paths: tuple[Path, ...], **rules: tuple[str, ..
 )
 @pass_settings
 def diff(settings: Settings, old: Path, new: Path | None, revision: str | None) -> None:
-    """Compare two cassettes by meaning, interaction by interaction and path by path.
+    """Compare two cassettes, or two folders of them, by meaning, interaction by interaction.
 
-    Give two cassettes, or one cassette and --rev to review a re-recording against git. Exits 0
-    when they mean the same, 1 when they differ and 2 on trouble, as diff(1):
+    Give two cassettes, two folders (cassettes paired by relative path: added, removed and changed
+    ones are listed), or one cassette and --rev to review a re-recording against git. Exit status:
+    0 identical, 1 interactions differ (or cassettes were added or removed), 3 only metadata
+    differs (when or with what it was recorded), 2 trouble, as diff(1):
 
     \b
         genai-replay diff old.json new.json
+        genai-replay diff cassettes-before/ cassettes/
         genai-replay diff --rev HEAD cassettes/test_chat.json
     """
     if (new is None) == (revision is None):
-        raise click.UsageError("give two cassettes (OLD NEW), or one cassette and --rev REV")
+        raise click.UsageError("give two cassettes or folders (OLD NEW), or one cassette and --rev REV")
+    if new is not None and (old.is_dir() or new.is_dir()):
+        if not (old.is_dir() and new.is_dir()):
+            raise click.UsageError("give two folders, or two cassette files, not one of each")
+        _exit(_diff_folders(settings, old, new))
+    if old.is_dir():
+        raise click.UsageError("--rev compares one cassette file; give the file, not a folder")
     before = load_revision(old, revision) if revision else load_cassette(old)
     after = load_cassette(new or old)
     result = diff_cassettes(before, after)
@@ -212,7 +222,24 @@ def diff(settings: Settings, old: Path, new: Path | None, revision: str | None) 
             click.echo(line)
     if not settings.is_quiet:
         click.echo(result.summary())
-    _exit(0 if result.is_equal else 1)
+    _exit(verdict_of(result).value)
+
+
+def _diff_folders(settings: Settings, old: Path, new: Path) -> int:
+    result = diff_folders(old, new)
+    for relative in result.removed:
+        click.echo(f"removed {relative}")
+    for relative in result.added:
+        click.echo(f"added {relative}")
+    for relative, changes in result.changed.items():
+        click.echo(f"--- {old / relative}\n+++ {new / relative}")
+        for line in changes.lines:
+            click.echo(line)
+        if not settings.is_quiet:
+            click.echo(changes.summary())
+    if not settings.is_quiet:
+        click.echo(result.summary())
+    return result.verdict.value
 
 
 @main.command()

@@ -120,12 +120,56 @@ def test_only_metadata_differs(runner: CliRunner, project: Path) -> None:
 
     result = run(runner, "-q", "diff", "old.json", "new.json")
 
-    assert result.exit_code == 1
+    assert result.exit_code == 3  # only metadata: a re-recording that changed nothing of substance
     assert result.output.splitlines() == [
         "--- old.json",
         "+++ new.json",
         'meta.recorded_at: "2026-11-24T12:00:00Z" → "2027-01-01T00:00:00Z"',
     ]
+
+
+def test_folders_pair_cassettes_by_relative_path_and_say_what_was_added_removed_and_changed(
+    runner: CliRunner, project: Path
+) -> None:
+    for side in ("old", "new"):
+        write_cassette(project / side / "same.json", generate("Hi", "Hello"))
+        write_cassette(
+            project / side / "deep" / "changed.json", generate("Hi", "Hello" if side == "old" else "Hey")
+        )
+    write_cassette(project / "old" / "gone.json", generate("Bye", "Bye"))
+    write_cassette(project / "new" / "deep" / "fresh.json", generate("New", "New"))
+
+    result = run(runner, "diff", "old", "new")
+
+    assert result.exit_code == 1
+    lines = result.output.splitlines()
+    assert lines[:2] == ["removed gone.json", f"added {Path('deep/fresh.json')}"]
+    assert f"--- {Path('old/deep/changed.json')}" in lines
+    assert any("response.body.candidates[0].content.parts[0].text" in line for line in lines)
+    assert lines[-1] == (
+        "cassettes: 1 added, 1 removed, 1 with interactions changed, 0 with only metadata changed, 1 the same"
+    )
+
+
+@pytest.mark.parametrize(("recorded_at", "status"), [(META.recorded_at, 0), ("2027-01-01T00:00:00Z", 3)])
+def test_folder_exit_statuses_tell_identical_from_metadata_only(
+    runner: CliRunner, project: Path, recorded_at: str, status: int
+) -> None:
+    write_cassette(project / "old" / "a.json", generate("Hi", "Hello"))
+    write_cassette(
+        project / "new" / "a.json", generate("Hi", "Hello"), meta=replace(META, recorded_at=recorded_at)
+    )
+    # A blob folder is not a cassette of its own.
+    (project / "old" / "blobs").mkdir()
+    (project / "old" / "blobs" / "x.json").write_text("{}")
+
+    assert run(runner, "diff", "old", "new").exit_code == status
+
+
+def test_a_folder_and_a_file_are_not_compared(runner: CliRunner, project: Path) -> None:
+    write_cassette(project / "old" / "a.json", generate("Hi", "Hello"))
+    result = run(runner, "diff", "old", "old/a.json")
+    assert result.exit_code == 2 and "two folders, or two cassette files" in result.output
 
 
 def git(cwd: Path, *args: str) -> None:
@@ -208,12 +252,12 @@ def test_a_malformed_cassette_exits_2(runner: CliRunner, project: Path) -> None:
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (["a.json"], "Error: give two cassettes (OLD NEW), or one cassette and --rev REV"),
+        (["a.json"], "Error: give two cassettes or folders (OLD NEW), or one cassette and --rev REV"),
         (
             ["a.json", "a.json", "--rev", "HEAD"],
-            "Error: give two cassettes (OLD NEW), or one cassette and --rev REV",
+            "Error: give two cassettes or folders (OLD NEW), or one cassette and --rev REV",
         ),
-        (["a.json", "missing.json"], "Error: Invalid value for '[NEW]': File 'missing.json' does not exist."),
+        (["a.json", "missing.json"], "Error: Invalid value for '[NEW]': Path 'missing.json' does not exist."),
         (["a.json", "a.json", "--context", "3"], "Error: No such option '--context'."),
     ],
     ids=["one-path", "two-paths-and-rev", "missing", "unknown-option"],
