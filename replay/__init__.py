@@ -27,6 +27,7 @@ from replay._errors import CredentialLeakError as CredentialLeakError
 from replay._errors import NetworkBlockedError as NetworkBlockedError
 from replay._errors import NoMatchError as NoMatchError
 from replay._errors import ReplayError as ReplayError
+from replay._errors import StaleCassetteError as StaleCassetteError
 from replay._errors import UnsupportedCassetteError as UnsupportedCassetteError
 from replay._fixture import GenaiReplay as GenaiReplay
 from replay._httpx import RecordingTransport as RecordingTransport
@@ -78,6 +79,7 @@ __all__ = [
     "Response",
     "Sanitiser",
     "SecretLog",
+    "StaleCassetteError",
     "UnsupportedCassetteError",
     "Violation",
     "__version__",

@@ -1,4 +1,5 @@
-"""Check cassettes at rest: strict format, bodies against the API's schemas, no credentials.
+"""Check cassettes at rest: strict format, bodies against the API's schemas, no credentials, and,
+when given a `max_age`, none recorded longer ago.
 
 What `genai-replay check` runs, typically as a pre-commit hook, so it stays cheap: schemas are
 read (and jsonschema imported) only when a body of their API version is checked, and nothing
@@ -8,10 +9,12 @@ here imports click or deepdiff.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from datetime import datetime, timedelta
 from enum import Enum
 from pathlib import Path
 
+from replay._age import age_of, find_staleness
 from replay._cassette import BLOB_DIR, BodyKind, Cassette, Interaction
 from replay._cassette_json import load_cassette
 from replay._errors import CassetteError
@@ -22,29 +25,41 @@ CASSETTE_SUFFIX = ".json"
 
 
 class FindingKind(Enum):
-    """What a finding is about: the file itself, a body the API would refuse, or a credential."""
+    """What a finding is about: the file itself, a body the API would refuse, a credential, or age."""
 
     FORMAT = "format"
     SCHEMA = "schema"
     CREDENTIAL = "credential"
+    STALE = "stale"
 
 
 @dataclass(frozen=True)
 class Finding:
-    """One problem in a cassette: the file, where inside it (``""`` for the whole file), and what."""
+    """One problem in a cassette: the file, where inside it (``""`` for the whole file), and what.
+
+    `age_days` is how old the cassette is, in whole days (None when it cannot be read or its
+    ``recorded_at`` is missing or not a time).
+    """
 
     path: Path
     where: str
     message: str
     kind: FindingKind
+    age_days: int | None = None
 
     def __str__(self) -> str:
         path = shown_path(self.path)
         return f"{path}: {self.where}: {self.message}" if self.where else f"{path}: {self.message}"
 
-    def to_json(self) -> dict[str, str]:
+    def to_json(self) -> dict[str, str | int | None]:
         """Return the finding as the plain object `check --json` prints."""
-        return {"path": str(self.path), "where": self.where, "kind": self.kind.value, "message": self.message}
+        return {
+            "path": str(self.path),
+            "where": self.where,
+            "kind": self.kind.value,
+            "message": self.message,
+            "age_days": self.age_days,
+        }
 
 
 def shown_path(path: Path) -> str:
@@ -72,25 +87,39 @@ def find_cassettes(paths: Iterable[Path]) -> list[Path]:
     return sorted(found)
 
 
-def check_cassettes(paths: Iterable[Path]) -> list[Finding]:
+def check_cassettes(
+    paths: Iterable[Path], *, max_age: timedelta | None = None, now: datetime | None = None
+) -> list[Finding]:
     """Check every cassette file in `paths` and return what was found, in file order.
 
     Expand folders with `find_cassettes` first::
 
-        for finding in check_cassettes(find_cassettes([Path("cassettes")])):
+        for finding in check_cassettes(find_cassettes([Path("cassettes")]), max_age=timedelta(days=90)):
             print(finding)
     """
-    return [finding for path in paths for finding in check_cassette(path)]
+    return [finding for path in paths for finding in check_cassette(path, max_age=max_age, now=now)]
 
 
-def check_cassette(path: Path) -> list[Finding]:
-    """Check one cassette file: it loads strictly, its bodies fit their schemas, it holds no credential."""
+def check_cassette(
+    path: Path, *, max_age: timedelta | None = None, now: datetime | None = None
+) -> list[Finding]:
+    """Check one cassette file: it loads strictly, its bodies fit their schemas, it holds no credential,
+    and, with `max_age`, it was recorded no longer before `now` (by default the current time)."""
     try:
         cassette = load_cassette(path)
     except CassetteError as exc:
         message = str(exc).removeprefix(f"{path}: ")
         return [Finding(path, "", message, FindingKind.FORMAT)]
-    return [*_schema_findings(path, cassette), *_credential_findings(path, cassette)]
+    findings = [*_schema_findings(path, cassette), *_credential_findings(path, cassette)]
+    stale = find_staleness(cassette.meta, max_age, now) if max_age is not None else None
+    if stale is not None:
+        message = (
+            f"stale: {stale}; re-record it: run its tests with --genai-replay-mode=all, or "
+            "`genai-replay record --mode all TESTS`"
+        )
+        findings.append(Finding(path, "meta.recorded_at", message, FindingKind.STALE))
+    age = age_of(cassette.meta, now)
+    return [replace(finding, age_days=None if age is None else age.days) for finding in findings]
 
 
 def _schema_findings(path: Path, cassette: Cassette) -> Iterator[Finding]:

@@ -1,4 +1,5 @@
-"""Options and helpers shared by several `genai-replay` commands: sanitising rules, and running a server.
+"""Options and helpers shared by several `genai-replay` commands: sanitising rules, durations, and
+running a server.
 
 Part of the command line, like `replay.cli`, so it may use click; the core never imports it.
 """
@@ -8,11 +9,24 @@ from __future__ import annotations
 import contextlib
 import re
 from collections.abc import Callable, Iterator
+from datetime import timedelta
 from typing import Protocol
 
 import click
 
+from replay._age import DURATION_FORMS, parse_max_age
+from replay._errors import ConfigError
 from replay._sanitiser import HeaderRule, JsonPathRule, RegexRule, Sanitiser
+
+
+def read_duration(ctx: click.Context, param: click.Parameter, value: str | None) -> timedelta | None:
+    """Read an option's duration as `max_age` is written (``90d``); ``none`` or no value gives None."""
+    try:
+        return None if value is None else parse_max_age(value)
+    except ConfigError as exc:
+        raise click.BadParameter(
+            f"{value!r} is not a duration; write {DURATION_FORMS}, or 'none' for no limit"
+        ) from exc
 
 
 def rule_options(command: Callable[..., None]) -> Callable[..., None]:

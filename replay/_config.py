@@ -9,10 +9,12 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, fields
+from datetime import timedelta
 from enum import Enum
 from pathlib import Path
 from typing import Any
 
+from replay._age import OnStale, parse_max_age
 from replay._errors import ConfigError
 from replay._matchers import DEFAULT_MATCH_ON, MATCH_PARTS, Matcher, MatchOptions, parse_json_path
 from replay._sanitiser import HeaderRule, JsonPathRule, RegexRule, Rule
@@ -88,6 +90,10 @@ class Config:
     """Hosts whose traffic is neither answered nor recorded (replaying, the network guard still applies)."""
     ignore_localhost: bool = False
     """Leave loopback traffic alone (a test's own local server, ``http://localhost`` mock transports)."""
+    max_age: timedelta | None = None
+    """A cassette recorded longer ago is stale when a mode that replays opens it (None: never)."""
+    on_stale: OnStale = OnStale.WARN
+    """What a test does with a stale cassette: replay it and report it, fail, or re-record it."""
     extras: Mapping[str, object] = field(default_factory=dict, compare=False)
 
     @property
@@ -230,6 +236,8 @@ def resolve(
         before_record_response=_hook(chosen.get("before_record_response"), "before_record_response"),
         ignore_hosts=tuple(h.lower() for h in _strings(chosen.get("ignore_hosts", ()), "ignore_hosts")),
         ignore_localhost=_flag(chosen.get("ignore_localhost", False), "ignore_localhost"),
+        max_age=parse_max_age(chosen.get("max_age", "none")),
+        on_stale=_on_stale(chosen.get("on_stale", OnStale.WARN)),
     )
 
 
@@ -271,3 +279,13 @@ def _upstream(value: object) -> Upstream:
     except ValueError:
         names = ", ".join(u.value for u in Upstream)
         raise ConfigError(f"unknown genai_replay upstream {value!r}; use one of: {names}") from None
+
+
+def _on_stale(value: object) -> OnStale:
+    if isinstance(value, OnStale):
+        return value
+    try:
+        return OnStale(str(value).strip().lower())
+    except ValueError:
+        names = ", ".join(o.value for o in OnStale)
+        raise ConfigError(f"unknown genai_replay on_stale {value!r}; use one of: {names}") from None

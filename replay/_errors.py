@@ -6,11 +6,13 @@ ReplayError
  ├── ConfigError           a genai_replay setting has a value that cannot work
  ├── CredentialLeakError   a cassette about to be written still holds a credential
  ├── NetworkBlockedError   replaying code tried to reach (or look up) beyond loopback
- └── NoMatchError          a replayed request matches no recorded interaction
+ ├── NoMatchError          a replayed request matches no recorded interaction
+ └── StaleCassetteError    a cassette is older than max_age allows, and on_stale is fail
 """
 
 from __future__ import annotations
 
+from datetime import timedelta
 from pathlib import Path
 
 
@@ -101,6 +103,27 @@ class NetworkBlockedError(ReplayError):
         )
         self.address = address
         self.operation = operation
+
+
+class StaleCassetteError(ReplayError):
+    """A cassette was recorded longer ago than `max_age` allows and `on_stale` is ``fail``: the test
+    did not run.
+
+    `cassette_path` names the cassette, `age` is how old it is (None when its ``recorded_at`` is
+    missing or not a time), `max_age` the limit, and `rerun` the command that re-records it.
+    """
+
+    def __init__(
+        self, cassette_path: Path, *, reason: str, age: timedelta | None, max_age: timedelta, rerun: str
+    ) -> None:
+        super().__init__(
+            f"{cassette_path}: stale cassette: {reason} (on_stale=fail); re-record it with `{rerun}`, "
+            "or raise max_age"
+        )
+        self.cassette_path = cassette_path
+        self.age = age
+        self.max_age = max_age
+        self.rerun = rerun
 
 
 _LOOKUPS = frozenset({"getaddrinfo", "gethostbyname", "gethostbyname_ex", "gethostbyaddr", "getnameinfo"})

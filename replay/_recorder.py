@@ -11,7 +11,8 @@ as read with that error in `Response.cut`, which the replaying transports turn b
 break.
 
 Re-recording is quiet: when the interactions come out identical to the cassette already on disk, its
-recording time is kept, so the file stays byte-identical.
+recording time is kept, so the file stays byte-identical; except when re-recording a stale cassette
+(`is_refreshing`), which is done to date it anew.
 
 A save replaces the file, or with `extend` adds after what it holds: what the file holds when the
 save happens, so what another process saved meanwhile is kept. Several processes (pytest-xdist
@@ -78,6 +79,8 @@ class Recorder:
     timing: bool = False
     claim: Claim | None = None
     """This run's hold on the cassette (the fixture's sessions): replaced once per run, then extended."""
+    is_refreshing: bool = False
+    """Whether this re-records a stale cassette: then it gets a new `recorded_at` even if unchanged."""
     secrets: SecretLog = field(default_factory=SecretLog)
     staging: Staging = field(default_factory=Staging, init=False)
     """Where large binary bodies wait until `save` (see `replay._staging`)."""
@@ -142,7 +145,7 @@ class Recorder:
     def cassette(self) -> Cassette:
         """Return the cassette as it would be saved now."""
         interactions = self.interactions
-        if self.previous is not None and not self.changed:
+        if self.previous is not None and not self.changed and not self.is_refreshing:
             recorded_at = self.previous.meta.recorded_at
         else:
             recorded_at = datetime.now(UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")

@@ -9,6 +9,7 @@ use it and no test used it, in every process; a run of part of the suite (node i
 from __future__ import annotations
 
 import json
+import shlex
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -82,6 +83,7 @@ def summary_lines(report: Report, root: Path) -> list[str]:
             "re-record them with --genai-replay-mode=all:"
         )
         lines.extend(f"  {_shown(path, root)} ({count} unplayed)" for path, count in unplayed.items())
+    lines.extend(_stale_lines(outcomes, root))
     if report.unused:
         lines.append(
             f"genai-replay: {_count(len(report.unused), 'unused cassette')} (no test in this run uses "
@@ -107,6 +109,57 @@ def _unplayed(outcomes: list[Outcome]) -> dict[Path, int]:
         if count:
             counts[path] = count
     return counts
+
+
+def _stale_lines(outcomes: list[Outcome], root: Path) -> list[str]:
+    """List the stale cassettes (`max_age`) by what became of them, then the command that re-records
+    those still stale."""
+    by_path: dict[Path, list[Outcome]] = {}
+    for outcome in outcomes:
+        if outcome.on_stale:
+            by_path.setdefault(outcome.path, []).append(outcome)
+    kept: dict[str, list[str]] = {"warn": [], "fail": [], "record": []}
+    tests: list[str] = []
+    for path, group in by_path.items():
+        age = next((o.age for o in group if o.age), "")
+        blocker = next((o.not_refreshed for o in group if o.not_refreshed), "")
+        action = "record" if any(o.on_stale == "record" for o in group) else group[0].on_stale
+        if action == "record":
+            kept[action].append(f"  {_shown(path, root)}" + (f" (was {age})" if age else ""))
+            continue
+        note = f"; not re-recorded: {blocker}" if blocker else ""
+        kept[action].append(f"  {_shown(path, root)} ({age}{note})")
+        tests.extend(o.test for o in group if o.test and o.test not in tests)
+    lines = []
+    if kept["warn"]:
+        count = len(kept["warn"])
+        lines.append(
+            f"genai-replay: {_count(count, 'stale cassette')} (recorded longer ago than max_age), "
+            f"replayed as {'it is' if count == 1 else 'they are'}:"
+        )
+        lines.extend(kept["warn"])
+    if kept["fail"]:
+        count = len(kept["fail"])
+        lines.append(
+            f"genai-replay: {_count(count, 'stale cassette')} (recorded longer ago than max_age) failed "
+            f"the tests that use {'it' if count == 1 else 'them'}:"
+        )
+        lines.extend(kept["fail"])
+    if kept["warn"] or kept["fail"]:
+        if tests:
+            command = " ".join(["pytest", *map(shlex.quote, tests), "--genai-replay-mode=all"])
+            lines.append(f"genai-replay: re-record stale cassettes with: {command}")
+        else:
+            lines.append(
+                "genai-replay: re-record stale cassettes by running their tests with --genai-replay-mode=all"
+            )
+    if kept["record"]:
+        lines.append(
+            f"genai-replay: {_count(len(kept['record']), 'stale cassette')} re-recorded (on_stale=record); "
+            "review before committing, e.g. with `genai-replay diff --rev HEAD CASSETTE`:"
+        )
+        lines.extend(kept["record"])
+    return lines
 
 
 def _count(number: int, noun: str) -> str:

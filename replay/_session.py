@@ -92,6 +92,18 @@ class Outcome:
     """Which of them this test played: tests sharing a cassette each play part of it."""
     is_loosened: bool = False
     """Whether this test matched under a policy looser than the default (`MatchOptions.is_loosened`)."""
+    test: str = ""
+    """The test's id, for the commands the report prints ('' outside pytest)."""
+    stale: str = ""
+    """Why the cassette was stale when the test opened it (`Staleness`): '' when it was not, or when
+    nothing asked (no `max_age`, or a mode that does not replay)."""
+    age: str = ""
+    """How old the stale cassette was, in a few words (`Staleness.age_text`), for the report's lists."""
+    on_stale: str = ""
+    """What became of a stale cassette: ``warn``, ``fail`` or ``record`` (`OnStale`, as applied);
+    ``record`` also for a test that joined a re-recording of its shared cassette."""
+    not_refreshed: str = ""
+    """Why a stale cassette could not be re-recorded as ``on_stale=record`` asked, and what to do."""
 
 
 @dataclass(frozen=True)
@@ -176,15 +188,25 @@ class Session:
 
     @classmethod
     def for_cassette(
-        cls, path: Path, config: Config, *, relay: Relay | None = None, ledger: Ledger | None = None
+        cls,
+        path: Path,
+        config: Config,
+        *,
+        relay: Relay | None = None,
+        ledger: Ledger | None = None,
+        loaded: Cassette | None = None,
+        is_refreshing: bool = False,
     ) -> Session:
         """Open the session of a test's cassette at `path` in `config`'s mode.
 
         With `relay`, what is recorded is sent to the emulator and the cassette says so. With the
         run's `ledger`, tests sharing a cassette share it as one run: mode ``all`` replaces it once
         and then extends it, and ``once`` keeps recording into a cassette this run created.
+        `loaded` is the cassette at `path` when the caller has read it already (else it is read
+        here). `is_refreshing` (mode ``all``, re-recording a stale cassette) dates the cassette
+        anew even when its interactions come out the same.
         """
-        existing = load_cassette(path) if path.exists() else None
+        existing = loaded if loaded is not None else load_cassette(path) if path.exists() else None
         mode = config.mode
         is_reopened = (
             mode is Mode.ONCE and existing is not None and ledger is not None and ledger.is_claimed(path)
@@ -210,6 +232,7 @@ class Session:
                 canonical=(lambda text: canonical_url(text, local_base)) if local_base else None,
                 timing=config.timing,
                 claim=claim,
+                is_refreshing=is_refreshing,
             )
         return cls(
             path,
@@ -395,8 +418,9 @@ class Session:
             self.recorder.meta = replace(self.recorder.meta, **meta)
             self.outcome.is_new = self.existing is None
             self.outcome.is_changed = self.recorder.changed and not self.outcome.is_new
-            # A claimed cassette is saved even when unchanged: the save marks it as this run's.
-            if self.recorder.changed or self.recorder.claim is not None:
+            # A claimed cassette is saved even when unchanged: the save marks it as this run's. A
+            # refreshed one is too: its new recording time is the point.
+            if self.recorder.changed or self.recorder.claim is not None or self.recorder.is_refreshing:
                 self.recorder.save()
         if self.player is not None:
             self.outcome.unplayed = len(self.player.unplayed)

@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from datetime import datetime
 from pathlib import Path
 
 from genai_min._http import JSON
+from replay._age import age_of, describe_age
 from replay._cassette import BLOB_THRESHOLD, Body, BodyKind, Cassette, Meta
 
 MAX_STRING = 80
@@ -22,14 +24,17 @@ WIDTH = 100
 """JSON that fits in this many columns stays on one line; larger values are broken up."""
 
 
-def render_cassette(cassette: Cassette, path: Path, *, is_full: bool = False) -> Iterator[str]:
-    """Yield the lines that show `cassette`: a meta line, then each interaction with its bodies.
+def render_cassette(
+    cassette: Cassette, path: Path, *, is_full: bool = False, now: datetime | None = None
+) -> Iterator[str]:
+    """Yield the lines that show `cassette`: a meta line (its age as of `now`, by default the current
+    time), then each interaction with its bodies.
 
     >>> for line in render_cassette(load_cassette(path), path):
     ...     print(line)
     """
     count = len(cassette.interactions)
-    yield f"{path}: {describe_meta(cassette.meta)}; {count} interaction{'' if count == 1 else 's'}"
+    yield f"{path}: {describe_meta(cassette.meta, now)}; {count} interaction{'' if count == 1 else 's'}"
     for number, interaction in enumerate(cassette.interactions):
         request, response = interaction.request, interaction.response
         yield f"#{number} {request.method} {request.url} → {response.status}"
@@ -42,8 +47,9 @@ def render_cassette(cassette: Cassette, path: Path, *, is_full: bool = False) ->
             yield from render_body(body, is_full=is_full)
 
 
-def describe_meta(meta: Meta) -> str:
-    """Say what recorded a cassette, against what, and when, leaving out what is not known."""
+def describe_meta(meta: Meta, now: datetime | None = None) -> str:
+    """Say what recorded a cassette, against what, and when (and how long before `now`), leaving out
+    what is not known."""
     api = " ".join(part for part in (meta.backend, meta.api_version) if part)
     if meta.recorded_against == "imported":
         # The importer names the tool in `client` ("imported from vcrpy") and its format in the version.
@@ -58,7 +64,9 @@ def describe_meta(meta: Meta) -> str:
         if client:
             text += f" by {client}"
     if meta.recorded_at:
-        text += f" at {meta.recorded_at}"
+        age = age_of(meta, now)
+        shown = "not an RFC 3339 time" if age is None else describe_age(age)
+        text += f" at {meta.recorded_at} ({shown})"
     return text
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from datetime import timedelta
 from pathlib import Path
 from typing import Any, NoReturn
 
@@ -20,9 +21,10 @@ from click.core import ParameterSource
 
 from replay import ReplayError, __version__, load_cassette
 from replay import _cli_server as server_cli
+from replay._age import format_duration
 from replay._cassette_diff import diff_cassettes, load_revision
 from replay._check import check_cassettes, find_cassettes
-from replay._cli_options import listening, rule_options, sanitiser_from
+from replay._cli_options import listening, read_duration, rule_options, sanitiser_from
 from replay._cli_scrub import ScrubStatus, scrub_cassette, summarise
 from replay._config import Mode
 from replay._folder_diff import diff_folders, verdict_of
@@ -137,25 +139,35 @@ def record(
 @main.command()
 @click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path))
 @click.option("--json", "as_json", is_flag=True, help="Print the findings as a JSON list.")
+@click.option(
+    "--max-age",
+    metavar="DURATION",
+    callback=read_duration,
+    help="Also find cassettes recorded longer ago than this: 30m, 12h, 90d, 2w, 1y.",
+)
 @pass_settings
-def check(settings: Settings, paths: tuple[Path, ...], as_json: bool) -> None:
-    """Check cassettes: format, blobs, bodies against the API's schemas, and credentials.
+def check(settings: Settings, paths: tuple[Path, ...], as_json: bool, max_age: timedelta | None) -> None:
+    """Check cassettes: format, blobs, bodies against the API's schemas, credentials, and age.
 
     PATHS are cassette files or folders (default: the --cassettes folder). Exits 1 if anything is
     found, so it can run as a pre-commit hook:
 
     \b
         genai-replay check cassettes/test_chat.json
+        genai-replay check --max-age 90d
     """
     files = find_cassettes(_paths(settings, paths))
-    findings = check_cassettes(files)
+    findings = check_cassettes(files, max_age=max_age)
     if as_json:
         click.echo(json.dumps([finding.to_json() for finding in findings], indent=2))
     else:
         for finding in findings:
             click.echo(str(finding))
         if not settings.is_quiet:
-            click.echo(_count_findings(len(findings), len({f.path for f in findings}), len(files)))
+            summary = _count_findings(len(findings), len({f.path for f in findings}), len(files))
+            if max_age is not None and not findings:
+                summary += f", none recorded longer ago than {format_duration(max_age)}"
+            click.echo(summary)
     _exit(1 if findings else 0)
 
 

@@ -21,8 +21,9 @@ from typing import Any
 
 import pytest
 
+from replay._age import OnStale
 from replay._config import MODE_ALIASES, Config, Mode, Upstream, check_names, resolve
-from replay._errors import ConfigError
+from replay._errors import ConfigError, StaleCassetteError
 from replay._fixture import GenaiReplay
 from replay._harness import Harness
 from replay._matchers import DEFAULT_MATCH_ON, MATCH_PARTS
@@ -42,6 +43,8 @@ _INI = {
     "ignore_json_paths": ("genai_replay_ignore_json_paths", "linelist", "JSON paths matching ignores"),
     "ignore_hosts": ("genai_replay_ignore_hosts", "linelist", "hosts neither answered nor recorded"),
     "ignore_localhost": ("genai_replay_ignore_localhost", "bool", "leave loopback traffic alone"),
+    "max_age": ("genai_replay_max_age", "string", "cassettes recorded longer ago are stale, e.g. 90d"),
+    "on_stale": ("genai_replay_on_stale", "string", "what a stale cassette does: warn, fail or record"),
 }  # fmt: skip
 
 
@@ -85,6 +88,20 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         "more (replaces the marker's, the config fixture's and the ini's)",
     )
     group.addoption(
+        "--genai-replay-max-age",
+        dest="genai_replay_max_age",
+        metavar="DURATION",
+        help="a cassette recorded longer ago than this (30m, 12h, 90d, 2w, 1y; none: no limit) is "
+        "stale when a mode that replays opens it",
+    )
+    group.addoption(
+        "--genai-replay-on-stale",
+        dest="genai_replay_on_stale",
+        choices=[o.value for o in OnStale],
+        help="what a stale cassette does: warn (default: replay it, list it in the report), fail "
+        "(fail its test), record (re-record it as mode all would)",
+    )
+    group.addoption(
         "--genai-replay-report",
         dest="genai_replay_report",
         metavar="PATH",
@@ -101,7 +118,8 @@ def pytest_configure(config: pytest.Config) -> None:
         "genai_replay(cassette=None, *, mode=None, cassette_dir=None, rules=None, ignore_host=None, "
         "ignore_api_version=None, skip_sleeps=None, upstream=None, timing=None, match_on=None, "
         "ignore_json_paths=None, before_record_request=None, before_record_response=None, "
-        "ignore_hosts=None, ignore_localhost=None): settings of this test's genai_replay cassette",
+        "ignore_hosts=None, ignore_localhost=None, max_age=None, on_stale=None): settings of this "
+        "test's genai_replay cassette",
     )
     state = _State(config)
     config.stash[_STATE] = state
@@ -144,9 +162,12 @@ def genai_replay(
         pytest.fail(str(error), pytrace=False)
     path = state.cassette_for(request.node, config)
     state.used.add(path)
-    session = state.harness.session(path, config)
-    session.rerun = f"pytest {_quoted(request.node.nodeid)} --genai-replay-mode=all"
-    session.scope = request.node.nodeid
+    rerun = f"pytest {_quoted(request.node.nodeid)} --genai-replay-mode=all"
+    try:
+        session = state.harness.session(path, config, test=request.node.nodeid, rerun=rerun)
+    except StaleCassetteError as error:
+        # Not chained: the error's message is all a reader needs, without a traceback.
+        raise pytest.fail.Exception(str(error), pytrace=False) from None
     with state.harness.running(session) as replay:
         yield replay
 
@@ -254,6 +275,8 @@ class _State:
             "skip_sleeps": False if real_sleeps else None,
             "match_on": getattr(option, "genai_replay_match_on", None),
             "ignore_json_paths": getattr(option, "genai_replay_ignore_json_paths", None),
+            "max_age": getattr(option, "genai_replay_max_age", None),
+            "on_stale": getattr(option, "genai_replay_on_stale", None),
         }
         self.ini = {setting: self._ini(name) for setting, (name, _, _) in _INI.items()}
 

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import pytest
 from click.testing import CliRunner, Result
 
+import replay._age
 from replay import Body, BodyKind, Cassette, Interaction, Meta, Request, Response, save_cassette
 from replay.cli import main
 
@@ -54,6 +56,17 @@ def write_cassette(path: Path, *interactions: Interaction, meta: Meta = META) ->
     """Save a cassette made of `interactions` at `path` and return the path."""
     save_cassette(Cassette(interactions, meta), path)
     return path
+
+
+NOW = datetime(2026, 12, 8, tzinfo=UTC)
+"""When the commands run, as far as ages go: `META` was recorded 13 days before."""
+
+
+@pytest.fixture(autouse=True)
+def clock(monkeypatch: pytest.MonkeyPatch) -> datetime:
+    """Stop the clock ages are measured by at `NOW`, so that what the commands print does not age."""
+    monkeypatch.setattr(replay._age, "current_time", lambda: NOW)
+    return NOW
 
 
 @pytest.fixture

@@ -6,13 +6,14 @@ import json
 import os
 import subprocess
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 from click.testing import CliRunner
 
 from replay import Body, BodyKind, Interaction, Request, Response
 
-from .conftest import GENERATE, JSON_TYPE, generate, run, stream, write_cassette
+from .conftest import GENERATE, JSON_TYPE, META, generate, run, stream, write_cassette
 
 FAKE_KEY = "AIza" + "0" * 35
 
@@ -164,9 +165,72 @@ def test_json_lists_the_findings(runner: CliRunner, project: Path) -> None:
             "where": "interactions[0].request.body.contents[0].parts[0].txt",
             "kind": "schema",
             "message": "unknown field 'txt' (did you mean 'text'?)",
+            "age_days": 13,
         }
     ]
     assert (passing.exit_code, json.loads(passing.output)) == (0, [])
+
+
+def test_max_age_finds_cassettes_recorded_longer_ago(runner: CliRunner, project: Path) -> None:
+    write_cassette(project / "cassettes" / "fresh.json", generate("Hi", "Hello"))  # 13 days old
+    write_cassette(
+        project / "cassettes" / "old.json",
+        generate("Hi", "Hello"),
+        meta=replace(META, recorded_at="2025-12-01T00:00:00Z"),
+    )
+    write_cassette(
+        project / "cassettes" / "undated.json", generate("Hi", "Hello"), meta=replace(META, recorded_at="")
+    )
+
+    result = run(runner, "check", "--max-age", "90d")
+
+    assert result.exit_code == 1
+    assert result.output.splitlines() == [
+        "cassettes/old.json: meta.recorded_at: stale: recorded 2025-12-01T00:00:00Z, 372 days ago, longer "
+        "ago than max_age 90d; re-record it: run its tests with --genai-replay-mode=all, or "
+        "`genai-replay record --mode all TESTS`",
+        "cassettes/undated.json: meta.recorded_at: stale: no recorded_at, so not known to be within "
+        "max_age 90d; re-record it: run its tests with --genai-replay-mode=all, or "
+        "`genai-replay record --mode all TESTS`",
+        "2 problems in 2 of 3 cassettes",
+    ]
+
+
+def test_max_age_findings_carry_the_age_in_json(runner: CliRunner, project: Path) -> None:
+    meta = replace(META, recorded_at="2025-12-01T00:00:00Z")
+    write_cassette(project / "old.json", generate("Hi", "Hello"), meta=meta)
+
+    result = run(runner, "check", "--json", "--max-age", "1y", "old.json")
+
+    assert result.exit_code == 1
+    assert [(f["kind"], f["where"], f["age_days"]) for f in json.loads(result.output)] == [
+        ("stale", "meta.recorded_at", 372)
+    ]
+
+
+def test_cassettes_within_max_age_pass_and_the_summary_says_so(runner: CliRunner, project: Path) -> None:
+    write_cassette(project / "cassettes" / "a.json", generate("Hi", "Hello"))  # 13 days old
+
+    for limit in ("2w", "none"):
+        result = run(runner, "check", "--max-age", limit)
+        assert result.exit_code == 0
+    assert run(runner, "check", "--max-age", "2w").output == (
+        "no problems in 1 cassette, none recorded longer ago than 2w\n"
+    )
+    assert run(runner, "check", "--max-age", "12d").exit_code == 1
+
+
+def test_a_bad_max_age_is_a_usage_error_naming_the_forms(runner: CliRunner, project: Path) -> None:
+    write_cassette(project / "cassettes" / "a.json", generate("Hi", "Hello"))
+
+    result = run(runner, "check", "--max-age", "3 months")
+
+    assert result.exit_code == 2
+    assert result.output.splitlines()[-1] == (
+        "Error: Invalid value for '--max-age': '3 months' is not a duration; write a whole number above "
+        "zero and a unit, one of s, m, h, d, w, y (seconds, minutes, hours, days, weeks, years of 365 "
+        "days), as in '90d' or '12h', or 'none' for no limit"
+    )
 
 
 def test_quiet_prints_findings_only(runner: CliRunner, project: Path) -> None:

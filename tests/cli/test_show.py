@@ -6,6 +6,7 @@ import hashlib
 from dataclasses import replace
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
 from replay import Body, BodyKind, Interaction, Request, Response
@@ -22,8 +23,8 @@ def test_meta_then_each_interaction(runner: CliRunner, project: Path) -> None:
 
     assert result.exit_code == 0
     assert result.output.splitlines() == [
-        "a.json: gemini v1beta, recorded against the emulator by genai-min 0.1.0 at 2026-11-24T12:00:00Z; "
-        "2 interactions",
+        "a.json: gemini v1beta, recorded against the emulator by genai-min 0.1.0 at 2026-11-24T12:00:00Z "
+        "(13 days ago); 2 interactions",
         f"#0 POST {GENERATE} → 200",
         "  request:",
         "    content-type: application/json",
@@ -136,5 +137,29 @@ def test_an_imported_cassette_says_what_it_was_imported_from(runner: CliRunner, 
 
     assert (
         header
-        == "a.json: gemini v1beta, imported from a vcrpy recording (format 1) at 2026-11-24T12:00:00Z; 1 interaction"
+        == "a.json: gemini v1beta, imported from a vcrpy recording (format 1) at 2026-11-24T12:00:00Z (13 days ago); 1 interaction"
+    )
+
+
+@pytest.mark.parametrize(
+    ("recorded_at", "shown"),
+    [
+        ("2026-12-07T23:59:30Z", "at 2026-12-07T23:59:30Z (just now)"),
+        ("2026-12-07T19:00:00Z", "at 2026-12-07T19:00:00Z (5 hours ago)"),
+        ("2026-12-07T00:00:00Z", "at 2026-12-07T00:00:00Z (1 day ago)"),
+        ("2025-12-08T00:00:00+00:00", "at 2025-12-08T00:00:00+00:00 (365 days ago)"),
+        ("2026-12-10T00:00:00Z", "at 2026-12-10T00:00:00Z (2 days from now)"),
+        ("last tuesday", "at last tuesday (not an RFC 3339 time)"),
+    ],
+)
+def test_the_recording_time_comes_with_the_age(
+    runner: CliRunner, project: Path, recorded_at: str, shown: str
+) -> None:
+    write_cassette(project / "a.json", generate("Hi", "Hello"), meta=replace(META, recorded_at=recorded_at))
+
+    header = run(runner, "show", "a.json").output.splitlines()[0]
+
+    assert (
+        header
+        == f"a.json: gemini v1beta, recorded against the emulator by genai-min 0.1.0 {shown}; 1 interaction"
     )

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
 
+from replay._age import OnStale, format_duration
 from replay._config import SETTINGS, Config, Mode, Upstream, parse_mode, parse_rules, resolve
 from replay._errors import ConfigError
 from replay._sanitiser import HeaderRule, JsonPathRule, RegexRule
@@ -38,6 +40,8 @@ VALUES: dict[str, tuple[object, object]] = {
     "before_record_response": (_hook_b, _hook_a),
     "ignore_hosts": (["a.example"], ["b.example"]),
     "ignore_localhost": (True, False),
+    "max_age": ("90d", "12h"),
+    "on_stale": ("fail", "record"),
 }
 
 
@@ -47,8 +51,10 @@ def test_every_setting_has_test_values() -> None:
 
 def read(config: Config, setting: str) -> object:
     value = getattr(config, setting)
-    if isinstance(value, Mode | Upstream):
+    if isinstance(value, Mode | Upstream | OnStale):
         return value.value
+    if isinstance(value, timedelta):
+        return format_duration(value)
     if isinstance(value, Path):
         return str(value)
     if setting == "rules":
@@ -120,6 +126,27 @@ def test_rules_are_read_from_strings_or_objects() -> None:
     )
     with pytest.raises(ConfigError, match="rule 'cookie' is not understood; write 'header:NAME'"):
         parse_rules(["cookie"])
+
+
+def test_max_age_is_off_and_on_stale_warns_by_default() -> None:
+    config = resolve(cli={}, marker={}, fixture={}, ini={})
+    assert (config.max_age, config.on_stale) == (None, OnStale.WARN)
+
+
+def test_max_age_takes_text_or_a_timedelta_and_none_turns_a_lower_source_off() -> None:
+    assert resolve(cli={}, marker={"max_age": timedelta(hours=36)}, fixture={}, ini={}).max_age == timedelta(
+        hours=36
+    )
+    assert resolve(cli={"max_age": "none"}, marker={}, fixture={}, ini={"max_age": "90d"}).max_age is None
+
+
+def test_bad_max_age_and_on_stale_values_name_what_is_accepted() -> None:
+    with pytest.raises(ConfigError, match=r"max_age '3 months' is not a duration; write a whole number"):
+        resolve(cli={}, marker={}, fixture={}, ini={"max_age": "3 months"})
+    with pytest.raises(
+        ConfigError, match=r"unknown genai_replay on_stale 'skip'; use one of: warn, fail, record"
+    ):
+        resolve(cli={}, marker={}, fixture={}, ini={"on_stale": "skip"})
 
 
 def test_flags_read_ini_spellings_and_refuse_others() -> None:
