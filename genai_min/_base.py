@@ -1,7 +1,11 @@
 """Base classes for the wire types: snake_case in Python, camelCase on the wire.
 
 Response types keep fields they do not know (the API grows) and write them back unchanged;
-request configs reject unknown fields, so a typo fails before anything is sent.
+request configs reject unknown fields, so a typo fails before anything is sent. Each model builds
+its validator and serialiser when first used (pydantic's ``defer_build``), so importing a module
+costs only its class definitions, and a script builds only the models it uses. A process about to
+fork many children (a prefork server) may call `build_loaded_models` first, so that they share the
+built models instead of each building them again.
 """
 
 from __future__ import annotations
@@ -33,6 +37,7 @@ class WireModel(BaseModel):
         serialize_by_alias=True,
         extra="allow",
         arbitrary_types_allowed=True,
+        defer_build=True,
     )
 
     def to_wire(self) -> JSONObject:
@@ -44,6 +49,16 @@ class ConfigModel(WireModel):
     """Options a caller passes to a function; unknown fields are errors."""
 
     model_config = ConfigDict(extra="forbid")
+
+
+def build_loaded_models() -> None:
+    """Build every loaded wire type that is still deferred (a no-op once all are built)."""
+    pending: list[type[WireModel]] = [WireModel]
+    while pending:
+        model = pending.pop()
+        pending.extend(model.__subclasses__())
+        if not model.__pydantic_complete__:
+            model.model_rebuild(raise_errors=False)
 
 
 M = TypeVar("M", bound=BaseModel)

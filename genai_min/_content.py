@@ -157,8 +157,9 @@ class FileLike(Protocol):
     def mime_type(self) -> str | None: ...
 
 
-PartUnion: TypeAlias = str | Part | FileLike | dict[str, JsonValue]
-ContentUnion: TypeAlias = Content | PartUnion | list["ContentUnion"]
+# The model forms; `_content_dicts` adds the dict forms (`PartUnionDict`, `ContentListUnionDict`).
+PartUnion: TypeAlias = str | Part | FileLike
+ContentUnion: TypeAlias = Content | PartUnion | list[PartUnion]
 ContentListUnion: TypeAlias = ContentUnion | Sequence[ContentUnion]
 
 

@@ -1,7 +1,5 @@
 """The exceptions `genai_min` raises; every one of them derives from `GenAIError`.
 
-The file errors live in `genai_min._files`, beside the protocol they describe.
-
 GenAIError
  ├── ConfigError             a setting or argument is missing, unknown or malformed (also a ValueError)
  │    └── UnsupportedError   the operation or field does not exist on this backend
@@ -23,6 +21,7 @@ import json
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from genai_min._files import File
     from genai_min._http import JSON, HttpRequest, HttpResponse
 
 
@@ -60,6 +59,31 @@ class ResponseError(GenAIError):
     def __init__(self, message: str, *, body: bytes = b"") -> None:
         super().__init__(message)
         self.body = body
+
+
+class FileUploadError(ResponseError):
+    """The resumable upload protocol went wrong: no session URL, or an unexpected upload status.
+
+    `upload_status` is the ``x-goog-upload-status`` the service sent (None when absent) and
+    `offset` the byte offset of the request it answered.
+    """
+
+    def __init__(self, message: str, *, upload_status: str | None, offset: int, body: bytes = b"") -> None:
+        super().__init__(message, body=body)
+        self.upload_status = upload_status
+        self.offset = offset
+
+
+class FileProcessingError(GenAIError):
+    """A file did not become ACTIVE: the service's processing FAILED. `file` is its last state."""
+
+    def __init__(self, message: str, *, file: File) -> None:
+        super().__init__(message)
+        self.file = file
+
+
+class FileWaitTimeoutError(FileProcessingError):
+    """A file was still processing when `wait_active` gave up; waiting again resumes the poll."""
 
 
 class APIError(GenAIError):

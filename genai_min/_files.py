@@ -17,7 +17,14 @@ from pydantic import Field, JsonValue
 
 from genai_min._base import ConfigModel, WireModel, coerce, parse
 from genai_min._endpoint import Endpoint
-from genai_min._errors import APIError, ConfigError, GenAIError, ResponseError, UnsupportedError
+from genai_min._errors import (
+    APIError,
+    ConfigError,
+    FileProcessingError,
+    FileWaitTimeoutError,
+    ResponseError,
+    UnsupportedError,
+)
 from genai_min._http import JSON, HttpRequest
 from genai_min._names import path_segment
 from genai_min._pager import Page, page_query
@@ -90,18 +97,6 @@ class ListFilesConfig(ConfigModel):
 
 class DeleteFileResponse(WireModel):
     """The answer to `files.delete` (empty)."""
-
-
-class FileProcessingError(GenAIError):
-    """A file did not become ACTIVE: the service's processing FAILED. `file` is its last state."""
-
-    def __init__(self, message: str, *, file: File) -> None:
-        super().__init__(message)
-        self.file = file
-
-
-class FileWaitTimeoutError(FileProcessingError):
-    """A file was still processing when `wait_active` gave up; waiting again resumes the poll."""
 
 
 class HasUri(Protocol):

@@ -3,12 +3,12 @@
 Resource functions hand it an `HttpRequest`; it adds the URL prefix and the headers, sends through
 httpx (the seam: pass `transport=` / `async_transport=` to record or replay), retries when asked,
 and turns error statuses and httpx failures into `genai_min` errors. Nothing else holds state; the
-stateless conversions to and from httpx are in `_httpx_bridge`.
+stateless conversions to and from httpx are in `_httpx_bridge`. The async methods import `asyncio`
+where they run (its event loop has loaded it already), so a sync script never pays for it.
 """
 
 from __future__ import annotations
 
-import asyncio
 import time
 from collections.abc import AsyncIterator, Iterator, Mapping
 from dataclasses import replace
@@ -266,6 +266,8 @@ class Transport:
             await response.aclose()
 
     async def _asend_with_retries(self, request: HttpRequest) -> httpx.Response:
+        import asyncio
+
         attempt = 0
         while True:
             attempt += 1
@@ -284,6 +286,8 @@ class Transport:
             await asyncio.sleep(self.retry.delay(attempt, response.headers.get("retry-after")))
 
     async def _asend_once(self, request: HttpRequest) -> httpx.Response:
+        import asyncio
+
         client = self.async_client
         auth_headers = await self._auth_headers_async(request)
         if self._needs_project():
@@ -296,6 +300,8 @@ class Transport:
         return await client.send(built, stream=True)
 
     async def _auth_headers_async(self, request: HttpRequest) -> dict[str, str]:
+        import asyncio
+
         if not request.is_authenticated:
             return {}
         if self.endpoint.api_key is not None:

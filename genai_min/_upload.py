@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from typing import IO, TypeAlias
 
 from genai_min._base import ConfigModel, coerce, parse
-from genai_min._errors import ConfigError, ResponseError
+from genai_min._errors import ConfigError, FileUploadError, ResponseError
 from genai_min._files import File, file_name
 from genai_min._http import JSON, HttpRequest, HttpResponse
 
@@ -34,19 +34,6 @@ class UploadFileConfig(ConfigModel):
     name: str | None = None
     display_name: str | None = None
     mime_type: str | None = None
-
-
-class FileUploadError(ResponseError):
-    """The resumable upload protocol went wrong: no session URL, or an unexpected upload status.
-
-    `upload_status` is the ``x-goog-upload-status`` the service sent (None when absent) and
-    `offset` the byte offset of the request it answered.
-    """
-
-    def __init__(self, message: str, *, upload_status: str | None, offset: int, body: bytes = b"") -> None:
-        super().__init__(message, body=body)
-        self.upload_status = upload_status
-        self.offset = offset
 
 
 def upload_config(config: object) -> UploadFileConfig:

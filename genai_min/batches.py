@@ -17,13 +17,29 @@ with the same arguments and results, are in `genai_min.aio.batches`.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from genai_min import _batches as wire
 from genai_min._batch_types import BatchJob, DeleteResourceJob
 from genai_min._pager import Page, Pager
 from genai_min._transport import Transport
 
+if TYPE_CHECKING:
+    from genai_min._batch_types import CreateBatchJobConfig, ListBatchJobsConfig
+    from genai_min._job_dicts import (
+        BatchJobSourceUnionDict,
+        CreateBatchJobConfigDict,
+        ListBatchJobsConfigDict,
+    )
 
-def create(t: Transport, *, model: str, src: object, config: object = None) -> BatchJob:
+
+def create(
+    t: Transport,
+    *,
+    model: str,
+    src: BatchJobSourceUnionDict,
+    config: CreateBatchJobConfig | CreateBatchJobConfigDict | None = None,
+) -> BatchJob:
     """Start a batch job for `model` over `src`; `config` is a `CreateBatchJobConfig` or a dict.
 
     On Vertex AI a missing display name and destination are made up as the official SDK does
@@ -50,7 +66,9 @@ def delete(t: Transport, *, name: str) -> DeleteResourceJob:
     return wire.parse_delete(t.send(wire.delete_request(t.endpoint, name)).json())
 
 
-def list(t: Transport, *, config: object = None) -> Pager[BatchJob]:
+def list(
+    t: Transport, *, config: ListBatchJobsConfig | ListBatchJobsConfigDict | None = None
+) -> Pager[BatchJob]:
     """List jobs in pages; iterate for all of them.
 
     >>> pager = batches.list(t, config={"page_size": 10})

@@ -18,13 +18,29 @@ The async twins, with the same arguments and results, are in `genai_min.aio.cach
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from genai_min import _caches as wire
 from genai_min._caches import CachedContent
 from genai_min._pager import Page, Pager
 from genai_min._transport import Transport
 
+if TYPE_CHECKING:
+    from genai_min._caches import (
+        CreateCachedContentConfig,
+        ListCachedContentsConfig,
+        UpdateCachedContentConfig,
+    )
+    from genai_min._resource_dicts import (
+        CreateCachedContentConfigDict,
+        ListCachedContentsConfigDict,
+        UpdateCachedContentConfigDict,
+    )
 
-def create(t: Transport, *, model: str, config: object) -> CachedContent:
+
+def create(
+    t: Transport, *, model: str, config: CreateCachedContentConfig | CreateCachedContentConfigDict
+) -> CachedContent:
     """Create a cache for `model` from a `CreateCachedContentConfig` (or a dict with its fields).
 
     >>> cache = caches.create(t, model="gemini-2.0-flash-001", config={"contents": "...", "ttl": 3600})
@@ -37,7 +53,9 @@ def get(t: Transport, *, name: str) -> CachedContent:
     return wire.parse_cache(t.send(wire.get_request(t.endpoint, name)).json())
 
 
-def update(t: Transport, *, name: str, config: object) -> CachedContent:
+def update(
+    t: Transport, *, name: str, config: UpdateCachedContentConfig | UpdateCachedContentConfigDict
+) -> CachedContent:
     """Give a cache a new expiry: ``{"ttl": "600s"}`` or ``{"expire_time": datetime}``."""
     return wire.parse_cache(t.send(wire.update_request(t.endpoint, name, config)).json())
 
@@ -47,7 +65,9 @@ def delete(t: Transport, *, name: str) -> None:
     t.send(wire.delete_request(t.endpoint, name))
 
 
-def list(t: Transport, *, config: object = None) -> Pager[CachedContent]:
+def list(
+    t: Transport, *, config: ListCachedContentsConfig | ListCachedContentsConfigDict | None = None
+) -> Pager[CachedContent]:
     """List caches in pages; iterate for all of them.
 
     >>> for cache in caches.list(t, config={"page_size": 10}):

@@ -9,6 +9,7 @@ for chunk in chat.send_message_stream("now shorter"):
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
+from typing import TYPE_CHECKING
 
 from genai_min import models
 from genai_min._content import Content
@@ -16,23 +17,37 @@ from genai_min._history import ChatHistory
 from genai_min._responses import GenerateContentResponse
 from genai_min._transport import Transport
 
+if TYPE_CHECKING:
+    from genai_min._content_dicts import ContentListUnionDict, ContentUnionDict
+    from genai_min._generation import GenerateContentConfig
+    from genai_min._generation_dicts import GenerateContentConfigDict
+
 
 class Chat:
     """A conversation with one model; create it with `chats.create`."""
 
     def __init__(
-        self, t: Transport, *, model: str, config: object = None, history: Iterable[object] = ()
+        self,
+        t: Transport,
+        *,
+        model: str,
+        config: GenerateContentConfig | GenerateContentConfigDict | None = None,
+        history: Iterable[ContentUnionDict] = (),
     ) -> None:
         self.transport = t
         self.model = model
-        self.config = config
+        self.config: GenerateContentConfig | GenerateContentConfigDict | None = config
         self._history = ChatHistory(history)
 
     def get_history(self, *, curated: bool = False) -> list[Content]:
         """Return the turns so far; `curated` leaves out exchanges with an empty answer."""
         return self._history.get(curated=curated)
 
-    def send_message(self, message: object, config: object = None) -> GenerateContentResponse:
+    def send_message(
+        self,
+        message: ContentListUnionDict,
+        config: GenerateContentConfig | GenerateContentConfigDict | None = None,
+    ) -> GenerateContentResponse:
         """Send `message` (a string, parts or contents) with the history; record the answer."""
         sent, contents = self._history.contents_for(message)
         response = models.generate_content(
@@ -42,7 +57,9 @@ class Chat:
         return response
 
     def send_message_stream(
-        self, message: object, config: object = None
+        self,
+        message: ContentListUnionDict,
+        config: GenerateContentConfig | GenerateContentConfigDict | None = None,
     ) -> Iterator[GenerateContentResponse]:
         """Stream the answer to `message`; the history is updated when the stream ends."""
         sent, contents = self._history.contents_for(message)
@@ -55,12 +72,20 @@ class Chat:
         self._history.record_stream(sent, chunks)
 
 
-def create(t: Transport, *, model: str, config: object = None, history: Iterable[object] = ()) -> Chat:
+def create(
+    t: Transport,
+    *,
+    model: str,
+    config: GenerateContentConfig | GenerateContentConfigDict | None = None,
+    history: Iterable[ContentUnionDict] = (),
+) -> Chat:
     """Start a chat with `model`; `config` applies to every message unless one overrides it."""
     return Chat(t, model=model, config=config, history=history)
 
 
-def _config(chat: Chat, override: object) -> object:
+def _config(
+    chat: Chat, override: GenerateContentConfig | GenerateContentConfigDict | None
+) -> GenerateContentConfig | GenerateContentConfigDict | None:
     # Like the official SDK, chats always send a generation config, empty if none was given.
     chosen = override if override is not None else chat.config
     return {} if chosen is None else chosen

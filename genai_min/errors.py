@@ -16,6 +16,9 @@ The same classes are also at the top of the package (`genai_min.APIError`); the 
 from genai_min._errors import APIError as APIError
 from genai_min._errors import ClientError as ClientError
 from genai_min._errors import ConfigError as ConfigError
+from genai_min._errors import FileProcessingError as FileProcessingError
+from genai_min._errors import FileUploadError as FileUploadError
+from genai_min._errors import FileWaitTimeoutError as FileWaitTimeoutError
 from genai_min._errors import GenAIError as GenAIError
 from genai_min._errors import OperationTimeoutError as OperationTimeoutError
 from genai_min._errors import RequestTimeoutError as RequestTimeoutError
@@ -23,9 +26,6 @@ from genai_min._errors import ResponseError as ResponseError
 from genai_min._errors import ServerError as ServerError
 from genai_min._errors import TransportError as TransportError
 from genai_min._errors import UnsupportedError as UnsupportedError
-from genai_min._files import FileProcessingError as FileProcessingError
-from genai_min._files import FileWaitTimeoutError as FileWaitTimeoutError
-from genai_min._upload import FileUploadError as FileUploadError
 
 __all__ = [
     "APIError",

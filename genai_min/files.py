@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from genai_min import _files as wire
 from genai_min import _upload as resumable
@@ -35,9 +36,18 @@ from genai_min._pager import Page, Pager
 from genai_min._transport import Transport
 from genai_min._upload import DEFAULT_CHUNK_SIZE, UploadInput
 
+if TYPE_CHECKING:
+    from genai_min._files import ListFilesConfig
+    from genai_min._resource_dicts import ListFilesConfigDict, UploadFileConfigDict
+    from genai_min._upload import UploadFileConfig
+
 
 def upload(
-    t: Transport, *, file: UploadInput, config: object = None, chunk_size: int = DEFAULT_CHUNK_SIZE
+    t: Transport,
+    *,
+    file: UploadInput,
+    config: UploadFileConfig | UploadFileConfigDict | None = None,
+    chunk_size: int = DEFAULT_CHUNK_SIZE,
 ) -> File:
     """Upload a file with the resumable protocol, `chunk_size` bytes per request; return its `File`.
 
@@ -67,7 +77,7 @@ def get(t: Transport, *, name: str) -> File:
     return wire.parse_file(t.send(wire.get_request(name)).json())
 
 
-def list(t: Transport, *, config: object = None) -> Pager[File]:
+def list(t: Transport, *, config: ListFilesConfig | ListFilesConfigDict | None = None) -> Pager[File]:
     """List the project's files in pages; `config` may set ``page_size`` and ``page_token``.
 
     >>> for f in files.list(t, config={"page_size": 10}):

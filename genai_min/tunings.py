@@ -18,13 +18,25 @@ The async twins, with the same arguments and results, are in `genai_min.aio.tuni
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from genai_min import _tunings as wire
 from genai_min._pager import Page, Pager
 from genai_min._transport import Transport
 from genai_min._tunings import TuningJob
 
+if TYPE_CHECKING:
+    from genai_min._job_dicts import CreateTuningJobConfigDict, ListTuningJobsConfigDict, TuningDatasetDict
+    from genai_min._tunings import CreateTuningJobConfig, ListTuningJobsConfig, TuningDataset
 
-def tune(t: Transport, *, base_model: str, training_dataset: object, config: object = None) -> TuningJob:
+
+def tune(
+    t: Transport,
+    *,
+    base_model: str,
+    training_dataset: TuningDataset | TuningDatasetDict,
+    config: CreateTuningJobConfig | CreateTuningJobConfigDict | None = None,
+) -> TuningJob:
     """Start a supervised tuning job of `base_model` on `training_dataset` (a `TuningDataset` or dict).
 
     On the Gemini Developer API the answer is an operation; the job returned is named after the
@@ -41,7 +53,9 @@ def get(t: Transport, *, name: str) -> TuningJob:
     return wire.parse_tuning_job(t.send(wire.get_request(t.endpoint, name)).json())
 
 
-def list(t: Transport, *, config: object = None) -> Pager[TuningJob]:
+def list(
+    t: Transport, *, config: ListTuningJobsConfig | ListTuningJobsConfigDict | None = None
+) -> Pager[TuningJob]:
     """List tuning jobs in pages (Gemini: the tuned models, seen as jobs).
 
     >>> pager = tunings.list(t, config={"page_size": 10})

@@ -19,9 +19,11 @@ def test_all_is_sorted(name: str) -> None:
 @pytest.mark.parametrize("name", PUBLIC)
 def test_all_lists_every_public_name(name: str) -> None:
     module = importlib.import_module(name)
+    # dir() and getattr(), not vars(): lazily loaded names are not in the module's dict until used.
+    values = {n: getattr(module, n) for n in dir(module)}
     public = {
         n
-        for n, value in vars(module).items()
+        for n, value in values.items()
         if not n.startswith("_")
         and n != "annotations"
         and not (isinstance(value, types.ModuleType) and n not in module.__all__)  # optional submodules

@@ -8,13 +8,29 @@ async for job in await aio.batches.list(t, config={"page_size": 10}):
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from genai_min import _batches as wire
 from genai_min._batch_types import BatchJob, DeleteResourceJob
 from genai_min._pager import AsyncPager, Page
 from genai_min._transport import Transport
 
+if TYPE_CHECKING:
+    from genai_min._batch_types import CreateBatchJobConfig, ListBatchJobsConfig
+    from genai_min._job_dicts import (
+        BatchJobSourceUnionDict,
+        CreateBatchJobConfigDict,
+        ListBatchJobsConfigDict,
+    )
 
-async def create(t: Transport, *, model: str, src: object, config: object = None) -> BatchJob:
+
+async def create(
+    t: Transport,
+    *,
+    model: str,
+    src: BatchJobSourceUnionDict,
+    config: CreateBatchJobConfig | CreateBatchJobConfigDict | None = None,
+) -> BatchJob:
     """Start a batch job for `model` over `src`; `config` is a `CreateBatchJobConfig` or a dict."""
     request = wire.create_request(t.endpoint, model, src, config, unique=wire.unique_suffix())
     return wire.parse_batch_job((await t.asend(request)).json())
@@ -35,7 +51,9 @@ async def delete(t: Transport, *, name: str) -> DeleteResourceJob:
     return wire.parse_delete((await t.asend(wire.delete_request(t.endpoint, name))).json())
 
 
-async def list(t: Transport, *, config: object = None) -> AsyncPager[BatchJob]:
+async def list(
+    t: Transport, *, config: ListBatchJobsConfig | ListBatchJobsConfigDict | None = None
+) -> AsyncPager[BatchJob]:
     """List jobs in pages; ``async for job in await aio.batches.list(t)``."""
     cfg = wire.list_config(config)
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import time
 from collections.abc import Awaitable, Callable
+from typing import TYPE_CHECKING
 
 from genai_min import _files as wire
 from genai_min import _upload as resumable
@@ -25,9 +26,18 @@ from genai_min._pager import AsyncPager, Page
 from genai_min._transport import Transport
 from genai_min._upload import DEFAULT_CHUNK_SIZE, UploadInput
 
+if TYPE_CHECKING:
+    from genai_min._files import ListFilesConfig
+    from genai_min._resource_dicts import ListFilesConfigDict, UploadFileConfigDict
+    from genai_min._upload import UploadFileConfig
+
 
 async def upload(
-    t: Transport, *, file: UploadInput, config: object = None, chunk_size: int = DEFAULT_CHUNK_SIZE
+    t: Transport,
+    *,
+    file: UploadInput,
+    config: UploadFileConfig | UploadFileConfigDict | None = None,
+    chunk_size: int = DEFAULT_CHUNK_SIZE,
 ) -> File:
     """Upload a file in chunks with the resumable protocol; see `genai_min.files.upload`.
 
@@ -50,7 +60,9 @@ async def get(t: Transport, *, name: str) -> File:
     return wire.parse_file((await t.asend(wire.get_request(name))).json())
 
 
-async def list(t: Transport, *, config: object = None) -> AsyncPager[File]:
+async def list(
+    t: Transport, *, config: ListFilesConfig | ListFilesConfigDict | None = None
+) -> AsyncPager[File]:
     """List the project's files; ``async for f in await aio.files.list(t)``."""
     wire.require_gemini(t.endpoint, "list")
     cfg = wire.list_config(config)

@@ -8,24 +8,55 @@ async for chunk in await aio.models.generate_content_stream(t, model=..., conten
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Iterable
+from typing import TYPE_CHECKING
 
-from genai_min import _images as images
 from genai_min import _model_requests as wire
-from genai_min import _videos as videos
 from genai_min._afc import FunctionCallingLoop, arun_call
 from genai_min._generation import GenerateContentConfig, coerce_config, generate_body
 from genai_min._http import JSONObject
-from genai_min._images import EditImageResponse, GenerateImagesResponse, UpscaleImageResponse
 from genai_min._model_info import DeleteModelResponse, Model
 from genai_min._pager import AsyncPager, Page
 from genai_min._responses import GenerateContentResponse
 from genai_min._tokens import ComputeTokensResponse, CountTokensResponse, EmbedContentResponse
 from genai_min._transport import Transport
-from genai_min._videos import GenerateVideosOperation
+
+if TYPE_CHECKING:
+    from genai_min._content_dicts import ContentListUnionDict
+    from genai_min._generation_dicts import (
+        CountTokensConfigDict,
+        EmbedContentConfigDict,
+        GenerateContentConfigDict,
+    )
+    from genai_min._images import (
+        EditImageConfig,
+        EditImageResponse,
+        GenerateImagesConfig,
+        GenerateImagesResponse,
+        Image,
+        UpscaleImageConfig,
+        UpscaleImageResponse,
+    )
+    from genai_min._media_dicts import (
+        EditImageConfigDict,
+        GenerateImagesConfigDict,
+        GenerateVideosConfigDict,
+        ImageDict,
+        ReferenceImageUnionDict,
+        UpscaleImageConfigDict,
+        VideoDict,
+    )
+    from genai_min._model_info import ListModelsConfig, UpdateModelConfig
+    from genai_min._resource_dicts import ListModelsConfigDict, UpdateModelConfigDict
+    from genai_min._tokens import CountTokensConfig, EmbedContentConfig
+    from genai_min._videos import GenerateVideosConfig, GenerateVideosOperation, Video
 
 
 async def generate_content(
-    t: Transport, *, model: str, contents: object, config: object = None
+    t: Transport,
+    *,
+    model: str,
+    contents: ContentListUnionDict,
+    config: GenerateContentConfig | GenerateContentConfigDict | None = None,
 ) -> GenerateContentResponse:
     """Generate a response; run Python-function tools (sync or async) unless disabled."""
     cfg = coerce_config(config)
@@ -41,7 +72,11 @@ async def generate_content(
 
 
 async def generate_content_stream(
-    t: Transport, *, model: str, contents: object, config: object = None
+    t: Transport,
+    *,
+    model: str,
+    contents: ContentListUnionDict,
+    config: GenerateContentConfig | GenerateContentConfigDict | None = None,
 ) -> AsyncIterator[GenerateContentResponse]:
     """Open a stream of response chunks, as the official SDK does.
 
@@ -62,21 +97,31 @@ async def _chunks(
 
 
 async def count_tokens(
-    t: Transport, *, model: str, contents: object, config: object = None
+    t: Transport,
+    *,
+    model: str,
+    contents: ContentListUnionDict,
+    config: CountTokensConfig | CountTokensConfigDict | None = None,
 ) -> CountTokensResponse:
     """Count the tokens `contents` would take."""
     request = wire.count_tokens_request(t.endpoint, model, contents, config)
     return wire.parse_count_tokens((await t.asend(request)).json())
 
 
-async def compute_tokens(t: Transport, *, model: str, contents: object) -> ComputeTokensResponse:
+async def compute_tokens(
+    t: Transport, *, model: str, contents: ContentListUnionDict
+) -> ComputeTokensResponse:
     """Return the tokens of `contents` (Vertex AI only)."""
     request = wire.compute_tokens_request(t.endpoint, model, contents)
     return wire.parse_compute_tokens((await t.asend(request)).json())
 
 
 async def embed_content(
-    t: Transport, *, model: str, contents: object, config: object = None
+    t: Transport,
+    *,
+    model: str,
+    contents: ContentListUnionDict,
+    config: EmbedContentConfig | EmbedContentConfigDict | None = None,
 ) -> EmbedContentResponse:
     """Embed one content or a list of them."""
     request = wire.embed_request(t.endpoint, model, contents, config)
@@ -88,7 +133,9 @@ async def get(t: Transport, *, model: str) -> Model:
     return wire.parse_model((await t.asend(wire.get_model_request(t.endpoint, model))).json())
 
 
-async def list(t: Transport, *, config: object = None) -> AsyncPager[Model]:
+async def list(
+    t: Transport, *, config: ListModelsConfig | ListModelsConfigDict | None = None
+) -> AsyncPager[Model]:
     """List base or tuned models; ``async for model in await aio.models.list(t)``."""
     cfg = wire.list_config(config)
 
@@ -99,7 +146,7 @@ async def list(t: Transport, *, config: object = None) -> AsyncPager[Model]:
     return AsyncPager(fetch, await fetch(None), cfg.page_size)
 
 
-async def update(t: Transport, *, model: str, config: object) -> Model:
+async def update(t: Transport, *, model: str, config: UpdateModelConfig | UpdateModelConfigDict) -> Model:
     """Update a tuned model's display name, description or default checkpoint."""
     request = wire.update_model_request(t.endpoint, model, config)
     return wire.parse_model((await t.asend(request)).json())
@@ -112,27 +159,47 @@ async def delete(t: Transport, *, model: str) -> DeleteModelResponse:
 
 
 async def generate_images(
-    t: Transport, *, model: str, prompt: str, config: object = None
+    t: Transport,
+    *,
+    model: str,
+    prompt: str,
+    config: GenerateImagesConfig | GenerateImagesConfigDict | None = None,
 ) -> GenerateImagesResponse:
     """Generate images from a prompt with an Imagen model."""
+    from genai_min import _images as images  # Imagen's types load on the first image call
+
     request = images.generate_images_request(t.endpoint, model, prompt, config)
-    return images.parse_images(GenerateImagesResponse, (await t.asend(request)).json())
+    return images.parse_images(images.GenerateImagesResponse, (await t.asend(request)).json())
 
 
 async def upscale_image(
-    t: Transport, *, model: str, image: object, upscale_factor: str, config: object = None
+    t: Transport,
+    *,
+    model: str,
+    image: Image | ImageDict,
+    upscale_factor: str,
+    config: UpscaleImageConfig | UpscaleImageConfigDict | None = None,
 ) -> UpscaleImageResponse:
     """Upscale an `Image` by `upscale_factor` (``"x2"`` or ``"x4"``); Vertex AI only."""
+    from genai_min import _images as images  # Imagen's types load on the first image call
+
     request = images.upscale_image_request(t.endpoint, model, image, upscale_factor, config)
-    return images.parse_images(UpscaleImageResponse, (await t.asend(request)).json())
+    return images.parse_images(images.UpscaleImageResponse, (await t.asend(request)).json())
 
 
 async def edit_image(
-    t: Transport, *, model: str, prompt: str, reference_images: Iterable[object], config: object = None
+    t: Transport,
+    *,
+    model: str,
+    prompt: str,
+    reference_images: Iterable[ReferenceImageUnionDict],
+    config: EditImageConfig | EditImageConfigDict | None = None,
 ) -> EditImageResponse:
     """Edit an image as `prompt` says, guided by reference images; Vertex AI only."""
+    from genai_min import _images as images  # Imagen's types load on the first image call
+
     request = images.edit_image_request(t.endpoint, model, prompt, reference_images, config)
-    return images.parse_images(EditImageResponse, (await t.asend(request)).json())
+    return images.parse_images(images.EditImageResponse, (await t.asend(request)).json())
 
 
 async def generate_videos(
@@ -140,10 +207,12 @@ async def generate_videos(
     *,
     model: str,
     prompt: str | None = None,
-    image: object = None,
-    video: object = None,
-    config: object = None,
+    image: Image | ImageDict | None = None,
+    video: Video | VideoDict | None = None,
+    config: GenerateVideosConfig | GenerateVideosConfigDict | None = None,
 ) -> GenerateVideosOperation:
     """Start generating videos with a Veo model; wait with ``await aio.operations.wait(t, operation)``."""
+    from genai_min import _videos as videos  # Veo's types load on the first video call
+
     request = videos.generate_videos_request(t.endpoint, model, prompt, image, video, config)
     return videos.parse_video_operation((await t.asend(request)).json())

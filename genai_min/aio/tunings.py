@@ -8,14 +8,24 @@ async for job in await aio.tunings.list(t):
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from genai_min import _tunings as wire
 from genai_min._pager import AsyncPager, Page
 from genai_min._transport import Transport
 from genai_min._tunings import TuningJob
 
+if TYPE_CHECKING:
+    from genai_min._job_dicts import CreateTuningJobConfigDict, ListTuningJobsConfigDict, TuningDatasetDict
+    from genai_min._tunings import CreateTuningJobConfig, ListTuningJobsConfig, TuningDataset
+
 
 async def tune(
-    t: Transport, *, base_model: str, training_dataset: object, config: object = None
+    t: Transport,
+    *,
+    base_model: str,
+    training_dataset: TuningDataset | TuningDatasetDict,
+    config: CreateTuningJobConfig | CreateTuningJobConfigDict | None = None,
 ) -> TuningJob:
     """Start a supervised tuning job of `base_model` on `training_dataset`."""
     request = wire.tune_request(t.endpoint, base_model, training_dataset, config)
@@ -27,7 +37,9 @@ async def get(t: Transport, *, name: str) -> TuningJob:
     return wire.parse_tuning_job((await t.asend(wire.get_request(t.endpoint, name))).json())
 
 
-async def list(t: Transport, *, config: object = None) -> AsyncPager[TuningJob]:
+async def list(
+    t: Transport, *, config: ListTuningJobsConfig | ListTuningJobsConfigDict | None = None
+) -> AsyncPager[TuningJob]:
     """List tuning jobs; ``async for job in await aio.tunings.list(t)``."""
     cfg = wire.list_config(config)
 

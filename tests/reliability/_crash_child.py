@@ -24,6 +24,7 @@ import httpx
 
 import genai_min
 from genai_min import models
+from genai_min._base import build_loaded_models
 from replay import BodyKind, Cassette, Meta, Recorder, RecordingTransport, load_cassette
 
 CASSETTES = 3
@@ -127,6 +128,7 @@ def _child(command: list[str]) -> NoReturn:
 
 def serve(stdin: Any, stdout: Any) -> None:
     """Fork a recorder for each ``run`` line; report its pid, then how it ended."""
+    build_loaded_models()  # once here, not in every child: wire types build on first use
     print("ready", file=stdout, flush=True)
     for line in stdin:
         words = line.split()

@@ -132,6 +132,24 @@ def no_match(tmp: Path) -> BaseException:
     return caught(lambda: models.generate_content(t, model=MODEL, contents="Hello"))
 
 
+def stale(tmp: Path) -> BaseException:
+    from datetime import timedelta
+
+    from replay._age import OnStale
+    from replay._cassette import Meta
+    from replay._config import Config
+    from replay._harness import Harness
+
+    path = tmp / "old.json"
+    save_cassette(Cassette((), Meta(recorded_at="2020-01-01T00:00:00Z")), path)
+    harness = Harness()
+    try:
+        config = Config(max_age=timedelta(days=90), on_stale=OnStale.FAIL)
+        return caught(lambda: harness.session(path, config, rerun="pytest test_x.py --genai-replay-mode=all"))
+    finally:
+        harness.close()
+
+
 def foreign(tmp: Path) -> BaseException:
     path = tmp / "foreign.yaml"
     path.write_text("just: a yaml file\n")
@@ -320,6 +338,12 @@ ROWS: list[Row] = [
         lambda tmp: "config",  # raised by the plugin: see test_plugin_errors below
         ("'mdoe'",),
         "allowed: mode",
+    ),
+    Row(
+        replay.StaleCassetteError,
+        stale,
+        ("old.json", "90d"),
+        "re-record it with `pytest test_x.py --genai-replay-mode=all`",
     ),
     Row(
         replay.NetworkBlockedError,
