@@ -10,10 +10,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from enum import Enum
 
 from replay._cassette import Meta
 from replay._errors import ConfigError
+from replay._modes import OnStale as OnStale
 
 UNITS = {
     "s": timedelta(seconds=1),
@@ -30,17 +30,6 @@ DURATION_FORMS = (
 )
 """How a duration is written, for messages."""
 _DURATION = re.compile(r"(\d+)\s*([a-z])")
-
-
-class OnStale(Enum):
-    """What a test does with a cassette recorded longer ago than `max_age` (Polly.JS's ``expiryStrategy``)."""
-
-    WARN = "warn"
-    """Replay it as it is; the end-of-run report lists it with the command that re-records it."""
-    FAIL = "fail"
-    """Fail the test before it runs, naming the command that re-records it."""
-    RECORD = "record"
-    """Re-record it, as mode ``all`` would, when this run can record (else as ``warn``)."""
 
 
 def current_time() -> datetime:

@@ -10,56 +10,16 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, fields
 from datetime import timedelta
-from enum import Enum
 from pathlib import Path
 from typing import Any
 
 from replay._age import OnStale, parse_max_age
 from replay._errors import ConfigError
 from replay._matchers import DEFAULT_MATCH_ON, MATCH_PARTS, Matcher, MatchOptions, parse_json_path
+from replay._modes import MODE_ALIASES as MODE_ALIASES
+from replay._modes import Mode as Mode
+from replay._modes import Upstream as Upstream
 from replay._sanitiser import HeaderRule, JsonPathRule, RegexRule, Rule
-
-
-class Mode(Enum):
-    """What the fixture does with the network and the cassette.
-
-    The values are the names vcrpy and pytest-recording users know; `live` sends every request to
-    the service and writes nothing.
-    """
-
-    NONE = "none"
-    ONCE = "once"
-    NEW_EPISODES = "new_episodes"
-    ALL = "all"
-    LIVE = "live"
-
-    @property
-    def is_recording(self) -> bool:
-        """Whether this mode may write cassettes."""
-        return self in (Mode.ONCE, Mode.NEW_EPISODES, Mode.ALL)
-
-
-MODE_ALIASES = {
-    "replay": Mode.NONE,
-    "record-new": Mode.NEW_EPISODES,
-    "record_new": Mode.NEW_EPISODES,
-    "rewrite": Mode.ALL,
-    "record-all": Mode.ALL,
-    "disable": Mode.LIVE,
-    "any": Mode.NEW_EPISODES,  # vcrpy's undocumented mode: play what matches, record the rest
-}
-
-
-class Upstream(Enum):
-    """Where recording sends requests: the live service, the embedded emulator, or whichever fits.
-
-    `auto` records against the live service when credentials are in the environment and against
-    the emulator when they are not.
-    """
-
-    AUTO = "auto"
-    LIVE = "live"
-    EMULATOR = "emulator"
 
 
 @dataclass(frozen=True)

@@ -19,15 +19,13 @@ from urllib.parse import parse_qsl, unquote, urlsplit
 from genai_min._hosts import VERTEX_GLOBAL_HOST, is_vertex_host
 from genai_min._http import JSON
 from replay._cassette import Body, BodyKind, Request
+from replay._modes import DEFAULT_MATCH_ON as DEFAULT_MATCH_ON
+from replay._modes import MATCH_PARTS as MATCH_PARTS
 
 _VERSION = re.compile(r"^/(?:upload/)?v1(?:alpha|beta1?|)?(?=/)")
 _DEFAULT_PORTS: dict[str, int | str] = {"http": 80, "https": 443}
 IGNORED_QUERY_KEYS = frozenset({"key", "access_token", "upload_id"})
 
-
-MATCH_PARTS = ("method", "scheme", "host", "port", "path", "query", "body")
-"""The parts of a request `match_on` may name (vcrpy's names)."""
-DEFAULT_MATCH_ON = ("method", "host", "path", "query", "body")
 
 Matcher = Callable[[Request, Request], object]
 """A custom matcher: ``(request, recorded) -> bool``; it may raise `AssertionError` saying why not."""

@@ -17,18 +17,21 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from replay._age import OnStale
-from replay._config import MODE_ALIASES, Config, Mode, Upstream, check_names, resolve
 from replay._errors import ConfigError, StaleCassetteError
-from replay._fixture import GenaiReplay
-from replay._harness import Harness
-from replay._matchers import DEFAULT_MATCH_ON, MATCH_PARTS
-from replay._names import cassette_path
-from replay._report import Report, summary_lines, unused_cassettes
+from replay._modes import DEFAULT_MATCH_ON, MATCH_PARTS, MODE_ALIASES, ON_STALE_NAMES, Mode, Upstream
+
+if TYPE_CHECKING:
+    from replay._config import Config
+    from replay._fixture import GenaiReplay
+    from replay._harness import Harness
+    from replay._report import Report
+
+# Only pytest and the option names load with this module: pytest loads every installed plugin in
+# every run, so the harness (genai_min, httpx, pydantic, vcrpy, ...) loads when a test first needs it.
 
 _INI = {
     "mode": ("genai_replay_mode", "string", "none (replay only), once, new_episodes, all or live"),
@@ -97,7 +100,7 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     group.addoption(
         "--genai-replay-on-stale",
         dest="genai_replay_on_stale",
-        choices=[o.value for o in OnStale],
+        choices=list(ON_STALE_NAMES),
         help="what a stale cassette does: warn (default: replay it, list it in the report), fail "
         "(fail its test), record (re-record it as mode all would)",
     )
@@ -123,11 +126,12 @@ def pytest_configure(config: pytest.Config) -> None:
     )
     state = _State(config)
     config.stash[_STATE] = state
-    try:
-        resolve(cli=state.cli, marker={}, fixture={}, ini=state.ini)
-    except ConfigError as error:
+    if state.is_set():
         # Checked now, not when a test first asks: a bad option fails the run before any test does.
-        raise pytest.UsageError(f"genai-replay command-line options or ini keys: {error}") from None
+        try:
+            state.check()
+        except ConfigError as error:
+            raise pytest.UsageError(f"genai-replay command-line options or ini keys: {error}") from None
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:
@@ -138,7 +142,8 @@ def pytest_unconfigure(config: pytest.Config) -> None:
     report_path = getattr(config.option, "genai_replay_report", None)
     if report_path and getattr(config, "workerinput", None) is None:
         Path(report_path).write_text(state.report.to_json(), encoding="utf-8")
-    state.harness.close(is_run_over=getattr(config, "workerinput", None) is None)
+    if state.has_harness:
+        state.harness.close(is_run_over=getattr(config, "workerinput", None) is None)
 
 
 @pytest.fixture
@@ -220,9 +225,13 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     torn down only then, and must save nothing.
     """
     state = session.config.stash[_STATE]
+    if not state.has_harness and not (state.expected or state.used):
+        return
     if exitstatus == pytest.ExitCode.INTERRUPTED:
         state.harness.is_interrupted = True
     if (state.expected or state.used) and not state.is_partial:
+        from replay._report import unused_cassettes
+
         folders = {p.parent for p in state.expected | state.used}
         state.report.unused = unused_cassettes(folders, state.expected, state.used)
     workeroutput = getattr(session.config, "workeroutput", None)
@@ -246,9 +255,12 @@ def pytest_testnodedown(node: Any, error: object) -> None:
 
 def pytest_terminal_summary(terminalreporter: Any, config: pytest.Config) -> None:
     """Print the counts of replayed, recorded, unplayed and missing interactions, and what to run."""
-    if getattr(config, "workerinput", None) is not None:
+    state = config.stash[_STATE]
+    if getattr(config, "workerinput", None) is not None or not state.has_harness:
         return
-    lines = summary_lines(config.stash[_STATE].report, config.rootpath)
+    from replay._report import summary_lines
+
+    lines = summary_lines(state.report, config.rootpath)
     if lines:
         terminalreporter.section("genai-replay")
         for line in lines:
@@ -261,7 +273,8 @@ class _State:
     def __init__(self, config: pytest.Config) -> None:
         self.config = config
         workerinput = getattr(config, "workerinput", None)
-        self.harness = Harness(run_id=workerinput.get(_RUN_ID) if workerinput is not None else None)
+        self._run_id: str | None = workerinput.get(_RUN_ID) if workerinput is not None else None
+        self._harness: Harness | None = None
         self.expected: set[Path] = set()
         self.used: set[Path] = set()
         option = config.option
@@ -281,17 +294,45 @@ class _State:
         self.ini = {setting: self._ini(name) for setting, (name, _, _) in _INI.items()}
 
     @property
+    def has_harness(self) -> bool:
+        """Whether something in this run has needed the harness (a test, a report, an xdist worker)."""
+        return self._harness is not None
+
+    @property
+    def harness(self) -> Harness:
+        """Return the run's harness, made (and the harness's modules loaded) on first use."""
+        if self._harness is None:
+            from replay._harness import Harness
+
+            self._harness = Harness(run_id=self._run_id)
+        return self._harness
+
+    @property
     def report(self) -> Report:
         return self.harness.report
+
+    def is_set(self) -> bool:
+        """Tell whether any of our options or ini keys is given in this run."""
+        return any(v is not None for v in self.cli.values()) or any(v is not None for v in self.ini.values())
+
+    def check(self) -> None:
+        """Resolve the options and ini keys alone; raise `ConfigError` if one does not parse."""
+        from replay._config import resolve
+
+        resolve(cli=self.cli, marker={}, fixture={}, ini=self.ini)
 
     def _ini(self, name: str) -> object:
         value = self.config.getini(name)
         return None if value in (None, "", []) else value
 
     def config_for(self, node: pytest.Item, fixture: Mapping[str, object]) -> Config:
+        from replay._config import resolve
+
         return resolve(cli=self.cli, marker=_marker_settings(node), fixture=fixture, ini=self.ini)
 
     def cassette_for(self, node: pytest.Item, config: Config) -> Path:
+        from replay._names import cassette_path
+
         root = config.cassette_dir
         if root is not None and not root.is_absolute():
             root = self.config.rootpath / root
@@ -346,6 +387,8 @@ _RUN_ID = "genai_replay_run_id"
 
 def _marker_settings(node: pytest.Item) -> dict[str, object]:
     """Merge the genai_replay markers on a test, the closest (the function's) winning."""
+    from replay._config import check_names
+
     settings: dict[str, object] = {}
     for marker in reversed(list(node.iter_markers("genai_replay"))):
         if len(marker.args) > 1:

@@ -46,3 +46,45 @@ def test_serve_loads_no_emulator_module() -> None:
     # `genai-replay serve` only puts local URLs back on Google's hosts, which `genai_min._hosts` knows.
     added = loaded_by("import replay._serve", after="import replay")
     assert [m for m in added if m.startswith("replay.emulator")] == []
+
+
+# What a pytest run that never uses genai_replay must not pay for: the plugin loads with every run.
+HARNESS = (
+    "genai_min",
+    "httpx",
+    "pydantic",
+    "vcr",
+    "jsonschema",
+    "deepdiff",
+    "google",
+    "replay._session",
+    "replay._sanitiser",
+)
+
+
+def harness_modules(modules: list[str]) -> list[str]:
+    return [m for m in modules if any(m == h or m.startswith(h + ".") for h in HARNESS)]
+
+
+def test_plugin_loads_no_harness_module() -> None:
+    assert harness_modules(loaded_by("import replay.plugin", after="import pytest")) == []
+
+
+def test_package_loads_no_harness_module() -> None:
+    assert harness_modules(loaded_by("import replay")) == []
+
+
+def test_package_loads_a_name_when_first_used() -> None:
+    added = loaded_by("import replay\nreplay.Player")
+    assert "replay._player" in added
+
+
+def test_the_plugin_names_the_choices_their_owners_use() -> None:
+    # replay._modes is their one home, light enough for the plugin to import at start-up.
+    from replay import _age, _matchers, _modes
+
+    assert _age.OnStale is _modes.OnStale
+    assert (_matchers.MATCH_PARTS, _matchers.DEFAULT_MATCH_ON) == (
+        _modes.MATCH_PARTS,
+        _modes.DEFAULT_MATCH_ON,
+    )

@@ -28,6 +28,7 @@ import downstream_suite
 import import_cost
 import load
 import memory
+import plugin_cost
 import replay_cost
 import sdk_paths
 import stream_first_event
@@ -41,6 +42,7 @@ FIGURES: list[Measure] = [
     load.measure,
     stream_first_event.measure,
     import_cost.measure,
+    plugin_cost.measure,
     memory.measure,
     downstream_suite.measure,
 ]
