@@ -13,7 +13,6 @@ uses) loads when it is first named, so a script that generates content never bui
 tuning, cache or file types.
 """
 
-import importlib
 import typing
 
 from genai_min._endpoint import Endpoint as Endpoint
@@ -32,6 +31,7 @@ from genai_min._errors import TransportError as TransportError
 from genai_min._errors import UnsupportedError as UnsupportedError
 from genai_min._http import HttpRequest as HttpRequest
 from genai_min._http import HttpResponse as HttpResponse
+from genai_min._lazy import loader as _loader
 from genai_min._retry import RetryOptions as RetryOptions
 from genai_min._transport import Transport as Transport
 from genai_min._version import __version__ as __version__
@@ -88,13 +88,4 @@ _SUBMODULES = frozenset(
 
 # Hidden from type checkers: they see every name above, and would take a misspelt one for an object.
 if not typing.TYPE_CHECKING:
-
-    def __getattr__(name: str) -> object:
-        if name not in _SUBMODULES:
-            raise AttributeError(f"module 'genai_min' has no attribute {name!r}")
-        module = importlib.import_module(f"genai_min.{name}")
-        globals()[name] = module
-        return module
-
-    def __dir__() -> list[str]:
-        return sorted({*globals(), *__all__})
+    __getattr__, __dir__ = _loader(globals(), submodules=_SUBMODULES)

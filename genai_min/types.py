@@ -6,8 +6,9 @@ Each name loads with its module the first time it is used: naming `GenerateConte
 build the batch, tuning, cache or file models.
 """
 
-import importlib
 import typing
+
+from genai_min._lazy import loader as _loader
 
 if typing.TYPE_CHECKING:
     from genai_min._batch_types import BatchJob as BatchJob
@@ -426,14 +427,4 @@ _DEFINED_IN = {
 
 # Hidden from type checkers: they see every name above, and would take a misspelt one for an object.
 if not typing.TYPE_CHECKING:
-
-    def __getattr__(name: str) -> object:
-        module_name = _DEFINED_IN.get(name)
-        if module_name is None:
-            raise AttributeError(f"module 'genai_min.types' has no attribute {name!r}")
-        value = getattr(importlib.import_module(module_name), name)
-        globals()[name] = value
-        return value
-
-    def __dir__() -> list[str]:
-        return sorted({*globals(), *__all__})
+    __getattr__, __dir__ = _loader(globals(), attributes=_DEFINED_IN)

@@ -3,8 +3,9 @@
 Each module loads when it is first named, as the modules of `genai_min` do.
 """
 
-import importlib
 import typing
+
+from genai_min._lazy import loader as _loader
 
 if typing.TYPE_CHECKING:
     from genai_min.aio import batches as batches
@@ -20,14 +21,4 @@ __all__ = ["batches", "caches", "chats", "files", "models", "operations", "tunin
 
 # Hidden from type checkers: they see every name above, and would take a misspelt one for an object.
 if not typing.TYPE_CHECKING:
-
-    def __getattr__(name: str) -> object:
-        # PEP 562: a submodule is imported the first time it is asked for.
-        if name not in __all__:
-            raise AttributeError(f"module 'genai_min.aio' has no attribute {name!r}")
-        module = importlib.import_module(f"genai_min.aio.{name}")
-        globals()[name] = module
-        return module
-
-    def __dir__() -> list[str]:
-        return sorted({*globals(), *__all__})
+    __getattr__, __dir__ = _loader(globals(), submodules=__all__)
